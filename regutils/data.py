@@ -1,0 +1,160 @@
+"""Data: 2-D toy sets, the 8×8 digits that scikit-learn ships, splits, and Zhang et al.'s variants.
+
+Every function that draws random numbers takes ``seed`` (an int or a numpy Generator).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checks
+
+DATASETS_2D = ("moons", "circles", "spiral", "xor")
+
+
+def _two_d(name, n, noise, seed):
+    n = checks.integer("n", n, minimum=2)
+    noise = checks.nonnegative("noise", noise)
+    return n, noise, np.random.default_rng(seed)
+
+
+def make_moons(n=200, noise=0.2, seed=0):
+    """Two interleaving half circles. Returns X (n, 2) and y (n,) in {0, 1}."""
+    n, noise, rng = _two_d("moons", n, noise, seed)
+    n0 = n // 2
+    t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n - n0)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
+    y = np.r_[np.zeros(n0, int), np.ones(n - n0, int)]
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(n)
+    return X[order] - [0.5, 0.25], y[order]
+
+
+def make_circles(n=200, noise=0.1, seed=0, factor=0.5):
+    """A small circle (class 1) inside a large one (class 0)."""
+    n, noise, rng = _two_d("circles", n, noise, seed)
+    n0 = n // 2
+    t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
+    t1 = np.linspace(0, 2 * np.pi, n - n0, endpoint=False)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], factor * np.c_[np.cos(t1), np.sin(t1)]])
+    y = np.r_[np.zeros(n0, int), np.ones(n - n0, int)]
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def make_spiral(n=200, noise=0.2, seed=0, turns=1.5):
+    """Two interleaved spiral arms."""
+    n, noise, rng = _two_d("spiral", n, noise, seed)
+    n0 = n // 2
+    Xs, ys = [], []
+    for label, m in ((0, n0), (1, n - n0)):
+        r = np.linspace(0.1, 1.0, m)
+        t = turns * 2 * np.pi * r + label * np.pi
+        Xs.append(np.c_[r * np.cos(t), r * np.sin(t)])
+        ys.append(np.full(m, label))
+    X = np.concatenate(Xs) + 0.5 * noise * rng.standard_normal((n, 2))
+    order = rng.permutation(n)
+    return X[order], np.concatenate(ys)[order]
+
+
+def make_xor(n=200, noise=0.2, seed=0):
+    """Points in the square [-1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the signs)."""
+    n, noise, rng = _two_d("xor", n, noise, seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    y = (X[:, 0] * X[:, 1] < 0).astype(int)
+    return X + noise * 0.5 * rng.standard_normal(X.shape), y
+
+
+_MAKERS = {"moons": make_moons, "circles": make_circles, "spiral": make_spiral, "xor": make_xor}
+
+
+def make_2d(name="moons", n=200, noise=0.2, seed=0):
+    """One of the 2-D sets by name: ``"moons"``, ``"circles"``, ``"spiral"`` or ``"xor"``."""
+    checks.choice("name", name, DATASETS_2D)
+    return _MAKERS[name](n=n, noise=noise, seed=seed)
+
+
+@dataclass
+class Digits:
+    """The 8×8 digits: X (n, 64) in [0, 1], y (n,) in 0..9, images (n, 8, 8) for plotting."""
+
+    X: np.ndarray
+    y: np.ndarray
+    images: np.ndarray
+
+    def __repr__(self):
+        return f"Digits({len(self.y)} images of 8×8 pixels in [0, 1], classes 0..9)"
+
+
+def load_digits():
+    """The 1,797 handwritten digits that scikit-learn ships (no download), pixels divided by 16.
+
+    Not standardized per pixel on purpose: pixels that are constant in a training split would blow
+    up at test time.
+    """
+    from sklearn.datasets import load_digits as _load
+
+    d = _load()
+    X = d.data.astype(np.float64) / 16.0
+    return Digits(X=X, y=d.target.astype(np.int64), images=X.reshape(-1, 8, 8))
+
+
+def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
+    """Seeded split; with ``stratify`` each class keeps its share in both parts.
+
+    Returns X_train, X_test, y_train, y_test (scikit-learn's order).
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
+    checks.in_range("test_size", test_size, 0, 1, low_open=True, high_open=True)
+    rng = np.random.default_rng(seed)
+    if stratify:
+        test = []
+        for c in np.unique(y):
+            idx = rng.permutation(np.flatnonzero(y == c))
+            test.append(idx[:int(round(test_size * len(idx)))])
+        test = np.sort(np.concatenate(test))
+    else:
+        test = np.sort(rng.permutation(len(y))[:int(round(test_size * len(y)))])
+    is_test = np.zeros(len(y), bool)
+    is_test[test] = True
+    train = rng.permutation(np.flatnonzero(~is_test))
+    return X[train], X[test], y[train], y[test]
+
+
+def corrupt_labels(y, fraction, n_classes=None, seed=0):
+    """Zhang et al. 2017's label corruption: each label is, with probability ``fraction``, replaced
+    by a class drawn uniformly from all ``n_classes`` (so ≈ fraction·(C−1)/C labels change).
+    fraction = 1.0 gives completely random labels.
+    """
+    y = checks.labels("y", y)
+    fraction = checks.in_range("fraction", fraction, 0, 1)
+    n_classes = int(y.max()) + 1 if n_classes is None else checks.integer("n_classes", n_classes, 2)
+    rng = np.random.default_rng(seed)
+    redraw = rng.random(len(y)) < fraction
+    new = rng.integers(0, n_classes, size=len(y))
+    return np.where(redraw, new, y)
+
+
+def shuffle_pixels(X, seed=0):
+    """One fixed random permutation of the pixels, applied to every image (Zhang et al.'s
+    "shuffled pixels"): the images lose their spatial structure, but remain consistent."""
+    X = np.asarray(X)
+    return X[:, np.random.default_rng(seed).permutation(X.shape[1])]
+
+
+def random_pixels(X, seed=0):
+    """A different random permutation for every image (Zhang et al.'s "random pixels")."""
+    X = np.asarray(X)
+    rng = np.random.default_rng(seed)
+    return np.take_along_axis(X, rng.random(X.shape).argsort(axis=1), axis=1)
+
+
+def gaussian_pixels(X, seed=0):
+    """Pixels replaced by Gaussian noise with the data's mean and standard deviation, clipped to
+    [0, 1] (Zhang et al.'s "Gaussian")."""
+    X = np.asarray(X)
+    rng = np.random.default_rng(seed)
+    return np.clip(X.mean() + X.std() * rng.standard_normal(X.shape), 0, 1)

@@ -1,0 +1,173 @@
+"""Layers as forward/backward pairs (CS231n style).
+
+Every layer has ``forward(X) -> out``, which keeps in ``self.cache`` what backward needs, and
+``backward(dout) -> (dX, grads)``, which returns the gradient with respect to its input and a dict
+of gradients with respect to its parameters (empty for layers without parameters). Backward never
+changes a weight: the optimizer does that (``regutils.optim``).
+
+Shapes: ``X`` is (N, D) — N examples, D features; ``out`` is (N, M).
+
+Stochastic layers (Dropout, GaussianNoise) draw from their own ``numpy.random.Generator`` made from
+``seed``. ``layer.hold = True`` makes them reuse the last sample, so a gradient check sees a fixed
+function (the mask held fixed).
+"""
+import numpy as np
+
+from . import checks
+
+
+class Layer:
+    """Base class: no parameters, ``training`` flag, ``cache`` for backward."""
+
+    params = {}
+
+    def __init__(self):
+        self.training = True
+        self.cache = None
+
+    def forward(self, X):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Dense(Layer):
+    """Fully connected layer: ``out = X @ W + b``; W is (D, M), b is (M,).
+
+    Weights start as N(0, scale²) with ``scale = sqrt(gain / D)`` (He init for ReLU: gain 2; tanh
+    or a linear output: gain 1). Biases start at 0.
+    """
+
+    def __init__(self, n_in, n_out, seed=0, gain=2.0, dtype=np.float64):
+        super().__init__()
+        n_in = checks.integer("n_in", n_in, minimum=1)
+        n_out = checks.integer("n_out", n_out, minimum=1)
+        gain = checks.positive("gain", gain)
+        rng = np.random.default_rng(seed)
+        W = rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)
+        self.params = {"W": W.astype(dtype), "b": np.zeros(n_out, dtype=dtype)}
+        self.need_dX = True  # the first layer of a network skips dX (nothing consumes it)
+
+    def forward(self, X):
+        self.cache = X
+        return X @ self.params["W"] + self.params["b"]
+
+    def backward(self, dout):
+        X = self.cache
+        grads = {"W": X.T @ dout, "b": dout.sum(axis=0)}
+        dX = dout @ self.params["W"].T if self.need_dX else None
+        return dX, grads
+
+    def __repr__(self):
+        n_in, n_out = self.params["W"].shape
+        return f"Dense({n_in}, {n_out})"
+
+
+class ReLU(Layer):
+    """``out = max(0, X)``; the gradient passes where X > 0."""
+
+    def forward(self, X):
+        out = np.maximum(X, 0)
+        self.cache = out
+        return out
+
+    def backward(self, dout):
+        return dout * (self.cache > 0), {}
+
+
+class Tanh(Layer):
+    """``out = tanh(X)``; ``d out / dX = 1 - out²``."""
+
+    def forward(self, X):
+        out = np.tanh(X)
+        self.cache = out
+        return out
+
+    def backward(self, dout):
+        return dout * (1 - self.cache**2), {}
+
+
+RULES = ("inverted", "vanilla")
+
+
+class Dropout(Layer):
+    """Dropout with keep probability p (the lecture's ``p``; PyTorch's ``nn.Dropout`` takes 1 - p).
+
+    Training draws a binary mask ``U = rand(N, D) < p`` — each unit kept with probability p — and
+    - ``rule="vanilla"`` (the slide's code): ``out = X * U``; at test time ``out = X * p``
+      ("drop in forward pass, scale at test time");
+    - ``rule="inverted"``: ``out = X * U / p``; at test time ``out = X`` (nothing to scale).
+    Either way the expected training output equals the test output. Backward applies the same mask
+    (and the same 1/p), the gradient of ``out`` with respect to ``X``.
+
+    ``sample_at_test = True`` keeps drawing masks in eval mode (Monte-Carlo prediction).
+    """
+
+    def __init__(self, keep_prob=0.5, rule="inverted", seed=0):
+        super().__init__()
+        self.keep_prob = checks.keep_prob(keep_prob)
+        self.rule = checks.choice("rule", rule, RULES)
+        self.rng = np.random.default_rng(seed)
+        self.hold = False
+        self.sample_at_test = False
+        self.mask = None
+
+    def _factor(self):
+        """What a unit is multiplied by when it is kept: 1/p (inverted) or 1 (vanilla)."""
+        return 1.0 / self.keep_prob if self.rule == "inverted" else 1.0
+
+    def forward(self, X):
+        p = self.keep_prob
+        if not (self.training or self.sample_at_test):  # test time, deterministic
+            self.cache = 1.0 if self.rule == "inverted" else p
+            return X if self.rule == "inverted" else X * p
+        if p == 1.0:
+            self.cache = 1.0
+            return X
+        if not (self.hold and self.mask is not None and self.mask.shape == X.shape):
+            U = self.rng.random(X.shape, dtype=np.float32 if X.dtype == np.float32 else np.float64)
+            self.mask = (U < p).astype(X.dtype)
+            if self.rule == "inverted":
+                self.mask *= X.dtype.type(1.0 / p)
+        self.cache = self.mask
+        return X * self.mask
+
+    def backward(self, dout):
+        return dout * self.cache, {}
+
+    def __repr__(self):
+        return f"Dropout(keep_prob={self.keep_prob:g}, rule={self.rule!r})"
+
+
+class GaussianNoise(Layer):
+    """Additive noise ``out = X + sigma * eps``, ``eps ~ N(0, 1)``, fresh each forward in training.
+
+    In the input layer it is data augmentation by jitter; after a hidden layer it is the lecture's
+    "noise in the hidden layers". Identity at test time; the gradient passes unchanged.
+    """
+
+    def __init__(self, sigma=0.1, seed=0):
+        super().__init__()
+        self.sigma = checks.nonnegative("sigma", sigma)
+        self.rng = np.random.default_rng(seed)
+        self.hold = False
+        self.noise = None
+
+    def forward(self, X):
+        if not self.training or self.sigma == 0:
+            return X
+        if not (self.hold and self.noise is not None and self.noise.shape == X.shape):
+            eps = self.rng.standard_normal(X.shape, dtype=np.float32 if X.dtype == np.float32
+                                           else np.float64)
+            self.noise = (self.sigma * eps).astype(X.dtype, copy=False)
+        return X + self.noise
+
+    def backward(self, dout):
+        return dout, {}
+
+    def __repr__(self):
+        return f"GaussianNoise(sigma={self.sigma:g})"

@@ -1,0 +1,234 @@
+"""A network made from layers, and ``MLP(...)`` to build one in a single call.
+
+``net.loss_and_grads(X, y)`` runs forward, the loss, the penalty and backward and returns
+``(L̃, grads)`` with L̃ = L + λΩ(w); an optimizer then applies ``grads`` to ``net.parameters()``.
+``net.train()`` / ``net.eval()`` switch Dropout and GaussianNoise between their training and test
+behaviour. ``predict_proba`` offers the test-time rules of the lecture.
+"""
+import contextlib
+
+import numpy as np
+
+from . import checks
+from .layers import Dense, Dropout, GaussianNoise, Layer, ReLU, Tanh
+from .losses import LOSSES, softmax
+from .penalties import make_penalty
+
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh}
+TEST_RULES = ("scale", "mc")
+
+
+class Network:
+    """A stack of layers with a loss and a penalty.
+
+    layers: list of ``Layer``; loss: ``"cross_entropy"`` (labels, softmax outputs) or ``"mse"``;
+    penalty: a ``Penalty`` (``L2(lam)``, ``L1(lam)``) or a name with ``lam``.
+    """
+
+    def __init__(self, layers, loss="cross_entropy", penalty="none", lam=0.0):
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                checks.fail(f"layers[{i}]", "a regutils Layer", layer, TypeError)
+        if not layers:
+            checks.fail("layers", "a non-empty list of layers", layers)
+        self.layers = list(layers)
+        self.loss_name = checks.choice("loss", loss, tuple(LOSSES))
+        self.penalty = make_penalty(penalty, lam)
+        first = next((layer for layer in self.layers if isinstance(layer, Dense)), None)
+        if first is not None and all(not l.params for l in self.layers[:self.layers.index(first)]):
+            first.need_dX = False  # the input's gradient is never used; skipping it saves time
+        self.training = True
+
+    # -- modes -------------------------------------------------------------------------------
+    def train(self):
+        """Training mode: Dropout draws masks, GaussianNoise adds noise."""
+        self.training = True
+        for layer in self.layers:
+            layer.training = True
+        return self
+
+    def eval(self):
+        """Test mode: Dropout applies its test-time rule, GaussianNoise is the identity."""
+        self.training = False
+        for layer in self.layers:
+            layer.training = False
+        return self
+
+    @contextlib.contextmanager
+    def hold_noise(self):
+        """Within this block Dropout and GaussianNoise reuse their last sample (for gradient checks)."""
+        noisy = [l for l in self.layers if isinstance(l, (Dropout, GaussianNoise))]
+        for layer in noisy:
+            layer.hold = True
+        try:
+            yield self
+        finally:
+            for layer in noisy:
+                layer.hold = False
+
+    # -- parameters --------------------------------------------------------------------------
+    def parameters(self):
+        """All parameters by name, ``{"0.W": W, "0.b": b, "2.W": ...}`` (the arrays themselves)."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+
+    def weights(self):
+        """The weight matrices W of the Dense layers, input to output (what Ω sees)."""
+        return [layer.params["W"] for layer in self.layers if isinstance(layer, Dense)]
+
+    def set_penalty(self, penalty="none", lam=0.0):
+        """Change the penalty (e.g. from a slider) without touching the weights."""
+        self.penalty = make_penalty(penalty, lam)
+        return self
+
+    @property
+    def n_outputs(self):
+        return self.weights()[-1].shape[1]
+
+    @property
+    def n_inputs(self):
+        return self.weights()[0].shape[0]
+
+    # -- forward / backward ------------------------------------------------------------------
+    def forward(self, X):
+        """Scores (N, C) for inputs X (N, D), in the current mode."""
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, dout):
+        """Gradients of all parameters, by name, for the upstream gradient ``dout`` (N, C)."""
+        grads = {}
+        for i in range(len(self.layers) - 1, -1, -1):
+            dout, g = self.layers[i].backward(dout)
+            for k, v in g.items():
+                grads[f"{i}.{k}"] = v
+        return grads
+
+    def penalty_value(self):
+        """λΩ(w) over all penalized parameters."""
+        return sum(self.penalty(v)[0] for name, v in self._penalized())
+
+    def _penalized(self):
+        if self.penalty.lam == 0:
+            return []
+        return [(n, v) for n, v in self.parameters().items()
+                if self.penalty.applies_to(n.rsplit(".", 1)[-1])]
+
+    def loss_and_grads(self, X, y):
+        """L̃ = L(forward(X), y) + λΩ(w) and its gradient with respect to every parameter."""
+        data_loss, dout = LOSSES[self.loss_name](self.forward(X), y)
+        grads = self.backward(dout)
+        total = data_loss
+        for name, w in self._penalized():
+            value, g = self.penalty(w)
+            total += value
+            grads[name] = grads[name] + g
+        return total, grads
+
+    def data_loss(self, X, y):
+        """L only (no penalty), in the current mode."""
+        return LOSSES[self.loss_name](self.forward(X), y)[0]
+
+    # -- prediction --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _sampling_masks(self, seed):
+        drops = [l for l in self.layers if isinstance(l, Dropout)]
+        saved = [(l.rng, l.sample_at_test) for l in drops]
+        rng = np.random.default_rng(seed)
+        for layer in drops:
+            layer.rng, layer.sample_at_test = rng, True
+        try:
+            yield
+        finally:
+            for layer, (r, s) in zip(drops, saved):
+                layer.rng, layer.sample_at_test = r, s
+
+    def predict_proba(self, X, rule="scale", k=50, seed=0):
+        """Class probabilities (N, C) at test time (the network is left in the mode it was in).
+
+        rule="scale": every unit active, each Dropout applies its deterministic test-time rule —
+        scaling by p (vanilla) or nothing (inverted, the 1/p was applied in training). This is the
+        weight-scaling approximation of E_z[f(x, z)].
+        rule="mc": the Monte-Carlo average of softmax(f(x, z)) over ``k`` random masks z (drawn from
+        ``seed``), an estimate of Σ_z p(z) f(x, z).
+        For ``loss="mse"`` the outputs themselves are returned (averaged the same way).
+        """
+        checks.choice("rule", rule, TEST_RULES)
+        X = checks.finite_array("X", X, ndim=2)
+        was_training = self.training
+        self.eval()
+        out = softmax if self.loss_name == "cross_entropy" else (lambda z: z)
+        try:
+            if rule == "scale":
+                return out(self.forward(X))
+            k = checks.integer("k", k, minimum=1)
+            with self._sampling_masks(seed):
+                total = out(self.forward(X))
+                for _ in range(k - 1):
+                    total += out(self.forward(X))
+            return total / k
+        finally:
+            if was_training:
+                self.train()
+
+    def predict(self, X, rule="scale", k=50, seed=0):
+        """Predicted class labels (N,) under the same test-time rules as ``predict_proba``."""
+        return self.predict_proba(X, rule, k, seed).argmax(axis=1)
+
+    def accuracy(self, X, y, rule="scale", k=50, seed=0):
+        """Share of correct predictions on (X, y)."""
+        return float(np.mean(self.predict(X, rule, k, seed) == np.asarray(y)))
+
+    def __repr__(self):
+        lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]
+        return "\n".join([f"Network(loss={self.loss_name!r}, penalty={self.penalty!r})", *lines])
+
+
+def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, dropout_rule="inverted",
+        input_noise=0.0, hidden_noise=0.0, loss="cross_entropy", penalty="none", lam=0.0,
+        penalize_bias=False, seed=0, dtype=np.float64):
+    """A multilayer perceptron in one call.
+
+    sizes: [D, H1, ..., C], e.g. ``[2, 64, 64, 2]``. After each hidden Dense layer come the
+    activation, then GaussianNoise(hidden_noise) if σ > 0, then Dropout(keep_prob) if p < 1.
+    The input gets GaussianNoise(input_noise) and Dropout(input_keep_prob) likewise. Every random
+    part gets its own seed spawned from ``seed``.
+
+    >>> print(MLP([2, 8, 2], keep_prob=0.5, penalty="l2", lam=1e-3))
+    Network(loss='cross_entropy', penalty=L2(lam=0.001))
+      (0) Dense(2, 8)
+      (1) ReLU()
+      (2) Dropout(keep_prob=0.5, rule='inverted')
+      (3) Dense(8, 2)
+    """
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+        checks.fail("sizes", "a list of at least two layer sizes, e.g. [2, 64, 2]", sizes)
+    sizes = [checks.integer(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
+    checks.choice("activation", activation, tuple(ACTIVATIONS))
+    checks.keep_prob(keep_prob)
+    checks.keep_prob(input_keep_prob, "input_keep_prob")
+    checks.nonnegative("input_noise", input_noise)
+    checks.nonnegative("hidden_noise", hidden_noise)
+    if np.dtype(dtype) not in (np.float32, np.float64):
+        checks.fail("dtype", "float32 or float64", dtype, TypeError)
+    # Each slot has its own seed, so the initial weights do not depend on p or σ: switching
+    # dropout on or off starts from the same network.
+    seeds = np.random.SeedSequence(seed).spawn(3 * len(sizes))
+    gain = 2.0 if activation == "relu" else 1.0
+    layers = []
+    if input_noise > 0:
+        layers.append(GaussianNoise(input_noise, seed=seeds[-2]))
+    if input_keep_prob < 1:
+        layers.append(Dropout(input_keep_prob, dropout_rule, seed=seeds[-1]))
+    n_layers = len(sizes) - 1
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        last = i == n_layers - 1
+        layers.append(Dense(n_in, n_out, seed=seeds[3 * i], gain=1.0 if last else gain, dtype=dtype))
+        if last:
+            break
+        layers.append(ACTIVATIONS[activation]())
+        if hidden_noise > 0:
+            layers.append(GaussianNoise(hidden_noise, seed=seeds[3 * i + 1]))
+        if keep_prob < 1:
+            layers.append(Dropout(keep_prob, dropout_rule, seed=seeds[3 * i + 2]))
+    return Network(layers, loss=loss, penalty=make_penalty(penalty, lam, penalize_bias))

@@ -1,0 +1,94 @@
+"""Optimizers, in order of complexity: SGD → momentum → Adam → AdamW.
+
+``opt.step(params, grads)`` updates the arrays of ``params`` in place; both are dicts keyed by
+parameter name (``"0.W"``, ``"0.b"``, ... as given by ``Network.parameters()``). An L2 *penalty*
+reaches the optimizer through the gradient (∇L̃ = ∇L + λw, see ``regutils.penalties``);
+``weight_decay`` is the *decoupled* update only,
+
+    w ← (1 − ηλ) w − η · step,
+
+applied to weights (names ending in "W"), not biases. For plain SGD the two are the same update
+(the lecture's "weight decay"); with momentum or Adam they differ (Loshchilov & Hutter 2019).
+"""
+import numpy as np
+
+from . import checks
+
+
+def _is_weight(name):
+    return name.rsplit(".", 1)[-1] == "W"
+
+
+class SGD:
+    """Stochastic gradient descent, with optional momentum μ (PyTorch's form) and weight decay.
+
+    v ← μv + g;  w ← (1 − ηλ)w − ηv   (μ = 0: w ← (1 − ηλ)w − ηg)
+    """
+
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
+        self.lr = checks.positive("lr", lr)
+        self.momentum = checks.in_range("momentum", momentum, 0, 1, high_open=True)
+        self.weight_decay = checks.nonnegative("weight_decay", weight_decay)
+        self.state = {}
+
+    def _direction(self, name, g):
+        if self.momentum == 0:
+            return g
+        v = self.state.get(name)
+        if v is None:
+            v = self.state[name] = np.zeros_like(g)
+        v *= self.momentum
+        v += g
+        return v
+
+    def step(self, params, grads):
+        lr, wd = self.lr, self.weight_decay
+        for name, w in params.items():
+            d = self._direction(name, grads[name])
+            if wd and _is_weight(name):
+                w *= 1 - lr * wd
+            w -= lr * d
+
+    def __repr__(self):
+        extra = "".join(f", {k}={getattr(self, k):g}" for k in ("momentum", "weight_decay")
+                        if getattr(self, k))
+        return f"{type(self).__name__}(lr={self.lr:g}{extra})"
+
+
+class Adam(SGD):
+    """Adam (Kingma & Ba 2015): moment estimates m, v with bias correction.
+
+    m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  step = m̂ / (√v̂ + ε),  m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
+    An L2 penalty enters through g, so Adam divides it by √v̂ too: weights with large gradients are
+    decayed less. AdamW decouples the decay from this scaling.
+    """
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        super().__init__(lr, 0.0, weight_decay)
+        self.beta1 = checks.in_range("beta1", beta1, 0, 1, high_open=True)
+        self.beta2 = checks.in_range("beta2", beta2, 0, 1, high_open=True)
+        self.eps = checks.positive("eps", eps)
+        self.t = 0
+
+    def step(self, params, grads):
+        self.t += 1
+        super().step(params, grads)
+
+    def _direction(self, name, g):
+        if name not in self.state:
+            self.state[name] = (np.zeros_like(g), np.zeros_like(g))
+        m, v = self.state[name]
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        m_hat = m / (1 - self.beta1**self.t)
+        v_hat = v / (1 - self.beta2**self.t)
+        return m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: w ← (1 − ηλ)w − η m̂/(√v̂ + ε) (PyTorch's AdamW)."""
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+        super().__init__(lr, beta1, beta2, eps, weight_decay)
