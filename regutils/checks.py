@@ -43,7 +43,9 @@ def nonnegative(name, value):
 
 def in_range(name, value, low, high, low_open=False, high_open=False):
     """A number in an interval, e.g. ``in_range("keep_prob", p, 0, 1, low_open=True)`` for (0, 1]."""
-    value = number(name, value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fail(name, "a real number", value, TypeError)
+    value = float(value)  # NaN fails both comparisons below, so it is reported with the interval
     ok_low = value > low if low_open else value >= low
     ok_high = value < high if high_open else value <= high
     if not (ok_low and ok_high):
@@ -89,7 +91,7 @@ def finite_array(name, X, ndim=None):
     return X
 
 
-def labels(name, y, n_classes=None, n=None):
+def labels(name, y, n_classes=None, n=None, name_X="X"):
     """Integer class labels in [0, n_classes), optionally of length n."""
     y = np.asarray(y)
     if y.ndim != 1:
@@ -100,7 +102,7 @@ def labels(name, y, n_classes=None, n=None):
         else:
             fail(name, "integer class labels", f"array of dtype {y.dtype}", TypeError)
     if n is not None and len(y) != n:
-        raise ValueError(f"X and {name} must have the same number of rows, got {n} and {len(y)}")
+        raise ValueError(f"{name_X} and {name} must have the same number of rows, got {n} and {len(y)}")
     if n_classes is not None and len(y) and (y.min() < 0 or y.max() >= n_classes):
         bad = y[(y < 0) | (y >= n_classes)][0]
         fail(f"labels in {name}", f"in 0..{n_classes - 1} (the network has {n_classes} outputs)",

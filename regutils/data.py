@@ -58,10 +58,14 @@ def make_spiral(n=200, noise=0.2, seed=0, turns=1.5):
 
 
 def make_xor(n=200, noise=0.2, seed=0):
-    """Points in the square [-1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the signs)."""
+    """Points in the square [-1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the signs), n//2 of
+    class 0 and the rest of class 1, each spread uniformly over its two quadrants."""
     n, noise, rng = _two_d("xor", n, noise, seed)
-    X = rng.uniform(-1, 1, size=(n, 2))
-    y = (X[:, 0] * X[:, 1] < 0).astype(int)
+    y = rng.permutation(np.r_[np.zeros(n // 2, int), np.ones(n - n // 2, int)])
+    X = rng.uniform(0, 1, size=(n, 2))
+    s = rng.choice([-1.0, 1.0], size=n)  # which of its class's two quadrants a point lies in
+    X[:, 0] *= s
+    X[:, 1] *= np.where(y == 1, -s, s)
     return X + noise * 0.5 * rng.standard_normal(X.shape), y
 
 
