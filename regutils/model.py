@@ -10,7 +10,7 @@ import contextlib
 import numpy as np
 
 from . import checks
-from .layers import Dense, Dropout, GaussianNoise, Layer, ReLU, Tanh
+from .layers import RULES, Dense, Dropout, GaussianNoise, Layer, ReLU, Tanh
 from .losses import LOSSES, softmax
 from .penalties import make_penalty
 
@@ -99,6 +99,8 @@ class Network:
         """Gradients of all parameters, by name, for the upstream gradient ``dout`` (N, C)."""
         grads = {}
         for i in range(len(self.layers) - 1, -1, -1):
+            if dout is None:  # below the first Dense layer (need_dX=False): no parameters left
+                break
             dout, g = self.layers[i].backward(dout)
             for k, v in g.items():
                 grads[f"{i}.{k}"] = v
@@ -109,10 +111,11 @@ class Network:
         return sum(self.penalty(v)[0] for name, v in self._penalized())
 
     def _penalized(self):
+        """(name, array) of the parameters in Ω, none when λ = 0."""
         if self.penalty.lam == 0:
             return []
-        return [(n, v) for n, v in self.parameters().items()
-                if self.penalty.applies_to(n.rsplit(".", 1)[-1])]
+        return [(f"{i}.{k}", v) for i, layer in enumerate(self.layers)
+                for k, v in layer.params.items() if self.penalty.applies_to(k)]
 
     def loss_and_grads(self, X, y):
         """L̃ = L(forward(X), y) + λΩ(w) and its gradient with respect to every parameter."""
@@ -122,7 +125,7 @@ class Network:
         for name, w in self._penalized():
             value, g = self.penalty(w)
             total += value
-            grads[name] = grads[name] + g
+            grads[name] += g  # in place: backward made this array, nobody else holds it
         return total, grads
 
     def data_loss(self, X, y):
@@ -155,6 +158,9 @@ class Network:
         """
         checks.choice("rule", rule, TEST_RULES)
         X = checks.finite_array("X", X, ndim=2)
+        if X.shape[1] != self.n_inputs:
+            raise ValueError(f"X must have {self.n_inputs} columns (the network's input size), "
+                             f"got {X.shape[1]}")
         was_training = self.training
         self.eval()
         out = softmax if self.loss_name == "cross_entropy" else (lambda z: z)
@@ -205,6 +211,7 @@ def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, dropout_ru
         checks.fail("sizes", "a list of at least two layer sizes, e.g. [2, 64, 2]", sizes)
     sizes = [checks.integer(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
     checks.choice("activation", activation, tuple(ACTIVATIONS))
+    checks.choice("dropout_rule", dropout_rule, RULES)
     checks.keep_prob(keep_prob)
     checks.keep_prob(input_keep_prob, "input_keep_prob")
     checks.nonnegative("input_noise", input_noise)

@@ -51,7 +51,7 @@ def _check_data(net, X, y, name_X, name_y):
         raise ValueError(f"{name_X} must have {net.n_inputs} columns (the network's input size), "
                          f"got {X.shape[1]}")
     if net.loss_name == "cross_entropy":
-        y = checks.labels(name_y, y, n_classes=net.n_outputs, n=len(X))
+        y = checks.labels(name_y, y, n_classes=net.n_outputs, n=len(X), name_X=name_X)
     else:
         y = checks.finite_array(name_y, y)
         if len(y) != len(X):
