@@ -1,0 +1,219 @@
+"""Helpers for the browser tests: start JupyterLab on loopback, drive a notebook in Chromium.
+
+Nothing here imports playwright at module level, so collection works without it (the tests then
+skip or, in CI, fail through ``tests/conftest.py``'s ``require_module``).
+"""
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# JupyterLab settings for the test server: render every cell (no virtual scrolling), no news,
+# no update check pop-ups.
+OVERRIDES = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    # never write the notebooks under test back to disk
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server for one test session (started in its own process group)."""
+
+    def __init__(self, root, workdir, start_timeout=60):
+        self.root = Path(root)
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        settings = self.workdir / "app-settings"
+        settings.mkdir(parents=True, exist_ok=True)
+        (settings / "overrides.json").write_text(json.dumps(OVERRIDES))
+        for sub in ("user-settings", "workspaces", "runtime"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        jupyter = Path(sys.executable).with_name("jupyter")
+        cmd = [str(jupyter), "lab", "--no-browser", f"--port={self.port}", "--ip=127.0.0.1",
+               f"--IdentityProvider.token={self.token}", "--LabApp.expose_app_in_browser=True",
+               f"--ServerApp.root_dir={self.root}",
+               f"--LabApp.app_settings_dir={settings}",
+               f"--LabApp.user_settings_dir={self.workdir / 'user-settings'}",
+               f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               # JupyterLab checkpoints a notebook when it opens it: keep those out of the repo
+               f"--FileCheckpoints.root_dir={self.workdir / 'checkpoints'}",
+               "--ServerApp.open_browser=False"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        for sub in ("data", "config"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
+                   JUPYTER_DATA_DIR=str(self.workdir / "data"),
+                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"), PYTHONUNBUFFERED="1")
+        self.log_path = self.workdir / "jupyterlab.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.root, start_new_session=True)
+        self._wait(start_timeout)
+
+    def _wait(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n"
+                                   + self.log_path.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}",
+                                            timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"jupyter lab did not answer within {timeout} s:\n"
+                           + self.log_path.read_text(errors="replace")[-3000:])
+
+    def api(self, path, method="GET"):
+        req = urllib.request.Request(f"{self.url}{path}?token={self.token}", method=method)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        for kernel in self.api("/api/kernels"):
+            try:
+                self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+            except OSError:
+                pass
+
+    def tree_url(self, relpath):
+        return f"{self.url}/lab/tree/{relpath}?token={self.token}&reset"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(5)
+        self._log.close()
+
+
+# -- in-page JavaScript -----------------------------------------------------------------------
+JS_CANVAS_HASHES = """
+() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).flatMap((cell, ci) =>
+  Array.from(cell.querySelectorAll('.jupyter-matplotlib-canvas-div canvas:first-child'))
+    .map((c) => {
+      const ctx = c.getContext('2d');
+      if (!c.width || !c.height) return {cell: ci, w: 0, h: 0, hash: 0, nonwhite: 0};
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let h = 2166136261 >>> 0, nonwhite = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) nonwhite++;
+        h = Math.imul(h ^ (d[i] | (d[i + 1] << 8) | (d[i + 2] << 16)), 16777619) >>> 0;
+      }
+      return {cell: ci, w: c.width, h: c.height, hash: h, nonwhite: nonwhite};
+    }))
+"""
+
+JS_CELL_STATE = """
+() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell.jp-CodeCell')).map((cell) => {
+  const prompt = cell.querySelector('.jp-InputArea-prompt');
+  return prompt ? prompt.textContent.trim() : '';
+})
+"""
+
+JS_ERRORS = """
+() => {
+  const out = [];
+  document.querySelectorAll('.jp-Notebook .jp-OutputArea-output').forEach((o) => {
+    const mime = o.getAttribute('data-mime-type') || '';
+    const text = o.textContent || '';
+    if (mime === 'application/vnd.jupyter.stderr' && /Traceback|Error/.test(text)) out.push(text.slice(0, 2000));
+    if (text.includes('Error displaying widget')) out.push(text.slice(0, 500));
+    if (o.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]') && /Traceback/.test(text)) out.push(text.slice(0, 2000));
+  });
+  return out;
+}
+"""
+
+JS_KERNEL_STATUS = """
+() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return k ? k.status : 'none';
+}
+"""
+
+
+def wait_until(predicate, timeout, interval=0.2, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def open_notebook(page, lab, relpath, timeout=60):
+    """Open a notebook in JupyterLab and wait until its kernel is idle."""
+    page.goto(lab.tree_url(relpath))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext",
+                           timeout=timeout * 1000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
+    wait_until(lambda: page.evaluate(JS_KERNEL_STATUS) == "idle", timeout, what="kernel idle")
+
+
+def run_all(page, timeout=120):
+    """Run every cell and wait until every code cell has an execution count and the kernel is
+    idle. Returns the seconds it took."""
+    start = time.monotonic()
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+    def done():
+        prompts = page.evaluate(JS_CELL_STATE)
+        return (prompts and not any("*" in p for p in prompts)
+                and page.evaluate(JS_KERNEL_STATUS) == "idle")
+
+    time.sleep(0.5)
+    # done: no cell queued or running ([*]) and the kernel idle on two polls in a row. A cell
+    # that raises stops "run all": the cells after it keep no number, which the caller sees.
+    quiet = []
+
+    def settled():
+        quiet.append(bool(done()))
+        return len(quiet) >= 2 and quiet[-1] and quiet[-2]
+
+    wait_until(settled, timeout, interval=0.3, what="all cells executed")
+    return time.monotonic() - start
+
+
+def canvas_hashes(page):
+    return page.evaluate(JS_CANVAS_HASHES)
+
+
+def errors(page):
+    return page.evaluate(JS_ERRORS)
