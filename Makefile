@@ -7,13 +7,17 @@ PY     := $(VENV)/bin/python
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
 
-.PHONY: lab test install install-dev execute bench release check grade clean
+.PHONY: lab test browser install install-dev execute bench release check grade clean
 
 lab: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
+
+# Only the real-browser tests (JupyterLab + Chromium), printing the slider timings.
+browser: $(VENV)/.installed-dev
+	$(PY) -m pytest tests/browser -o addopts="" -p no:cacheprovider -s
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -45,10 +49,10 @@ release: $(VENV)/.installed
 	$(PY) -m regutils.homework release
 
 check: $(VENV)/.installed
-	$(PY) -m regutils.homework check notebooks/homework/$(or $(HW),hw1).ipynb
+	$(PY) -m regutils.homework check notebooks/homework/$(or $(HW),hw1).ipynb $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 grade: $(VENV)/.installed
-	$(PY) -m regutils.homework grade $(or $(DIR),submissions) --out $(or $(OUT),grades.csv)
+	$(PY) -m regutils.homework grade $(or $(DIR),submissions) --out $(or $(OUT),grades.csv) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

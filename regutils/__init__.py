@@ -21,6 +21,6 @@ from .losses import mean_squared_error, softmax, softmax_cross_entropy
 from .model import MLP, Network
 from .optim import SGD, Adam, AdamW
 from .penalties import L1, L2, NoPenalty, Penalty, make_penalty, soft_threshold
-from .train import History, TrainingDiverged, evaluate, fit
+from .train import History, TrainingDiverged, evaluate, fit, one_blas_thread
 
 __version__ = "0.1.0"

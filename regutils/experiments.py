@@ -25,7 +25,6 @@ shared 2-core machine extra threads only wait for each other.
 Conventions: p = ``keep_prob`` is the probability of KEEPING a unit; L2 is Ω = ½‖w‖² (gradient
 λw); biases are not penalized unless ``penalize_bias=True``.
 """
-import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,20 +34,7 @@ from .data import (corrupt_labels, gaussian_pixels, load_digits, make_2d, random
                    shuffle_pixels, train_test_split)
 from .model import MLP
 from .optim import SGD, Adam
-from .train import History, fit
-
-try:  # scikit-learn depends on threadpoolctl, so it is there wherever regutils is
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover
-    threadpool_limits = None
-
-
-def one_thread():
-    """A context in which NumPy's BLAS uses one thread (restored afterwards)."""
-    if threadpool_limits is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
+from .train import History, fit, one_blas_thread
 
 # =============================================================================================
 # Notebook 01 — memorization of random labels (Zhang et al. 2017)
@@ -126,7 +112,7 @@ def train_digits(X_train, y_train, X_test, y_test, epochs=BUDGET, stop_at_fit=Tr
               seed=seed, dtype=dtype)
     until = (lambda h: h["train_acc"][-1] >= 1.0) if stop_at_fit else None
     test = (X_test, y_test) if track_test else (None, None)
-    with one_thread():
+    with one_blas_thread():
         h = fit(net, SGD(lr=lr, momentum=momentum), X_train, y_train, *test, epochs=epochs,
                 batch_size=batch_size, seed=seed, augment=augment, until=until)
         test_acc = h["test_acc"][-1] if track_test else net.accuracy(X_test, y_test)
@@ -214,7 +200,7 @@ def train_2d(X, y, lam=0.0, penalty="l2", penalize_bias=False, sizes=(2, 64, 64,
     Full batch and a fixed number of epochs: the result depends on (data, λ, seed) only.
     """
     net = MLP(list(sizes), penalty=penalty, lam=lam, penalize_bias=penalize_bias, seed=seed)
-    with one_thread():
+    with one_blas_thread():
         fit(net, Adam(lr=lr), X, y, epochs=epochs, seed=seed)
     return net
 

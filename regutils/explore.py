@@ -23,7 +23,6 @@ update (ISTA), which sets weights exactly to 0. Biases are never penalized.
     >>> sorted(r.metrics)
     ['gap', 'l1', 'l2', 'test_acc', 'train_acc', 'zero_share']
 """
-import contextlib
 import dataclasses
 import time
 from collections import OrderedDict
@@ -38,7 +37,7 @@ from .layers import RULES, Dense, Dropout, GaussianNoise, ReLU
 from .model import TEST_RULES, Network
 from .optim import SGD, Adam
 from .penalties import soft_threshold
-from .train import TrainingDiverged, evaluate
+from .train import TrainingDiverged, evaluate, one_blas_thread
 
 DATASETS = DATASETS_2D + ("digits",)
 PENALTIES = ("none", "l1", "l2")
@@ -156,28 +155,6 @@ def digits_settings(**changes):
                 epochs=100, batch_size=128, record_every=2)
     base.update(changes)
     return Settings(**base)
-
-
-# -- one BLAS thread ----------------------------------------------------------------------------
-_CONTROLLER = []
-
-
-def single_thread():
-    """A context in which NumPy's BLAS uses one thread (restored afterwards).
-
-    The matrices here are tiny (200 × 64); on a busy 2-core laptop OpenBLAS's threads only wait
-    for each other — one thread trains these networks 5-10× faster. Uses threadpoolctl (installed
-    with scikit-learn); without it this does nothing.
-    """
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-            _CONTROLLER.append(ThreadpoolController())
-        except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
-            _CONTROLLER.append(None)
-    if _CONTROLLER[0] is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -462,7 +439,7 @@ def train(settings):
     initial weights, same data and the same masks/noise stream for the same seed) and return its
     ``Result``. Deterministic. Raises TrainingDiverged if the loss becomes NaN or infinite."""
     start = time.perf_counter()
-    with single_thread():
+    with one_blas_thread():
         run = _Run(settings)
         run.step(settings.epochs)
         return run.result(time.perf_counter() - start)
@@ -573,7 +550,7 @@ class LiveTrainer:
         if self.diverged:
             self.reset()
         try:
-            with single_thread():
+            with one_blas_thread():
                 self._run.step(n_epochs)
         except TrainingDiverged:
             self.diverged = True
@@ -583,5 +560,5 @@ class LiveTrainer:
 
     def result(self):
         """A ``Result`` of the running network (what a panel draws)."""
-        with single_thread():
+        with one_blas_thread():
             return self._run.result()

@@ -6,11 +6,18 @@ Each notebook runs top to bottom in a fresh kernel (the one of this Python), in 
 and is written back with its outputs. The kernelspec is set, so JupyterLab starts a kernel without
 asking, and volatile metadata (timings) are dropped, so a re-run changes no more than the outputs.
 It prints how long each notebook took.
+
+Live widgets (the explorer panels, the λ sliders) cannot be stored: their saved output keeps only
+a line of text that says to run the cell, which JupyterLab and GitHub show until the cell is run,
+instead of a widget reference that would read "model not found". No widget state
+is stored either (it holds random model ids, so every run would change the file).
 """
 import sys
 import time
 from pathlib import Path
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = "(a live widget: run this cell to show it)"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -24,11 +31,15 @@ def execute(path, timeout=600):
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata["language_info"] = {"name": "python"}
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            if output.get("data", {}).pop(WIDGET_VIEW, None) is not None:
+                output["data"]["text/plain"] = WIDGET_NOTE
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return seconds

@@ -19,8 +19,6 @@ L1 is Ω = ‖w‖₁ (subgradient λ·sign(w), sign(0) = 0); biases are not pen
 takes ``seed``. Plot helpers take ``ax=None`` and return their artists; nothing here changes
 matplotlib's global settings.
 """
-import contextlib
-import functools
 
 import numpy as np
 
@@ -29,7 +27,7 @@ from .data import load_digits, make_moons, train_test_split
 from .model import MLP
 from .optim import SGD, Adam, AdamW
 from .penalties import soft_threshold
-from .train import fit
+from .train import fit, one_blas_thread
 
 # ------------------------------------------------------------------------------------------
 # The quadratic model
@@ -247,24 +245,6 @@ def l1_path(H, w_star, lams):
 # ------------------------------------------------------------------------------------------
 # Training experiments on real networks (notebooks 03 and 04)
 # ------------------------------------------------------------------------------------------
-def _one_blas_thread(func):
-    """Run ``func`` with NumPy's BLAS limited to one thread (restored afterwards).
-
-    The matrices of these experiments are tiny; on a busy 2-core machine OpenBLAS's threads only
-    wait for each other (measured: 5-15x slower). Uses threadpoolctl, which scikit-learn installs.
-    """
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            from threadpoolctl import threadpool_limits
-            limit = threadpool_limits(limits=1, user_api="blas")
-        except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
-            limit = contextlib.nullcontext()
-        with limit:
-            return func(*args, **kwargs)
-    return wrapper
-
-
 def _flat_weights(net):
     return np.concatenate([w.ravel() for w in net.weights()])
 
@@ -328,7 +308,7 @@ def weight_norms(net):
     return float(np.linalg.norm(w)), float(np.mean(w == 0))
 
 
-@_one_blas_thread
+@one_blas_thread()
 def l2_sweep(lams=(0.0, 1e-3, 1e-2, 3e-2), epochs=30, lr=0.1, momentum=0.9, batch_size=64,
              seed=0, data=None):
     """Digits MLPs (64-64-10, SGD with momentum) trained with L2 for each λ in ``lams``, from the
@@ -344,7 +324,7 @@ def l2_sweep(lams=(0.0, 1e-3, 1e-2, 3e-2), epochs=30, lr=0.1, momentum=0.9, batc
     return out
 
 
-@_one_blas_thread
+@one_blas_thread()
 def sparsity_experiment(lam=1e-3, epochs=40, lr=0.3, batch_size=128, seed=0, data=None):
     """L1 vs L2 on the digits (64-64-10, plain SGD, same start, same mini-batches):
 
@@ -383,7 +363,7 @@ def slopes_at(f, x=0.0, h=1e-6):
     return ((f(x + h) - f(x - h)) / (2 * h), (f(x + h) - f(x)) / h, (f(x) - f(x - h)) / h)
 
 
-@_one_blas_thread
+@one_blas_thread()
 def compare_update_forms(optimizer="sgd", lam=1e-2, lr=0.1, epochs=10, batch_size=20, seed=0,
                          hidden=32):
     """Train two copies of the same MLP on the same moons mini-batches:
@@ -434,7 +414,7 @@ def make_highdim_regression(n_train=20, n_test=100, d=200, w_value=0.01, b=0.05,
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:], w_true
 
 
-@_one_blas_thread
+@one_blas_thread()
 def ridge_experiment(lams=(0.0, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0), epochs=400, lr=0.02,
                      seed=0, data=None):
     """Linear regression ŷ = Xw + b (``MLP([200, 1], loss="mse")``) on the 20 training points of
@@ -535,7 +515,7 @@ def make_feature_data(n_train=200, n_test=1000, n_informative=5, n_irrelevant=15
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:], w_true
 
 
-@_one_blas_thread
+@one_blas_thread()
 def feature_selection(lam=0.25, epochs=300, lr=0.1, seed=0, data=None):
     """Linear regression ``MLP([d, 1], loss="mse")`` on ``make_feature_data``, trained by full-batch
     gradient descent three ways: no penalty, L1 by the proximal step (ISTA, exact zeros) and L2 at
@@ -854,7 +834,7 @@ def plot_l1_descent(sub, ista, i, ax=None):
                  label="proximal step (ISTA)  soft_threshold(w − η∇J, ηλ)")
     ax.axhline(0, color="k", lw=0.6)
     ax.set(xlabel="step", ylabel=f"w{'₁₂₃₄₅₆₇₈₉'[i] if i < 9 else i + 1}",
-           title=f"A weight whose optimum is 0: jitter vs exact zero")
+           title="A weight whose optimum is 0: jitter vs exact zero")
     ax.legend(fontsize=7.5)
     return [a, b]
 
@@ -906,14 +886,9 @@ class LambdaSlider:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             self.canvas = FigureCanvasAgg(self.fig)
         else:
-            from ipympl.backend_nbagg import Canvas, FigureManager
+            from .widgets import ipympl_canvas  # does not switch pyplot's backend
 
-            self.canvas = Canvas(self.fig)
-            FigureManager(self.canvas, 0)
-            self.canvas.header_visible = False
-            self.canvas.footer_visible = False
-            self.canvas.toolbar_visible = False
-            self.canvas.resizable = False
+            self.canvas = ipympl_canvas(self.fig)
         cls = L2Geometry if kind == "l2" else L1Geometry
         self.geometry = cls(lam=lam, ax=ax, **kwargs)
         ax.set_title("L2: w̃ = Q(Λ + λI)⁻¹ΛQᵀw*" if kind == "l2"

@@ -1,8 +1,37 @@
 """The fit loop: mini-batches (or the full batch), a per-epoch history, augmentation, callbacks."""
+import contextlib
+import functools
+
 import numpy as np
 
 from . import checks
 from .losses import LOSSES
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    try:  # threadpoolctl comes with scikit-learn
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover
+        return None
+    return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Within this block (or a function decorated with ``@one_blas_thread()``) NumPy's BLAS uses
+    one thread; the previous setting comes back afterwards.
+
+    The lecture's networks are small (200 × 64 matrices): BLAS threads only wait for each other,
+    and on a busy 2-core laptop they make training 5-30× slower. One thread also makes the printed
+    numbers independent of the number of cores.
+    """
+    controller = _blas_controller()
+    if controller is None:  # pragma: no cover
+        yield
+        return
+    with controller.limit(limits=1, user_api="blas"):
+        yield
 
 
 class TrainingDiverged(FloatingPointError):

@@ -65,6 +65,21 @@ def _ipympl():
     return Canvas, FigureManager
 
 
+def ipympl_canvas(fig):
+    """An ipympl canvas (a widget) for a plain ``Figure``: no toolbar, header, footer or resizing."""
+    Canvas, FigureManager = _ipympl()
+    canvas = Canvas(fig)
+    with warnings.catch_warnings():  # ipympl 0.10's Toolbar trips a traitlets deprecation
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return canvas
+
+
 def _label(value):
     """'0', '1e-05' → '1e-5', '0.01', '10' for slider readouts."""
     if value == 0:
@@ -135,17 +150,7 @@ class Panel:
         if kind == "agg":
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             return FigureCanvasAgg(self.fig)
-        Canvas, FigureManager = _ipympl()
-        canvas = Canvas(self.fig)
-        with warnings.catch_warnings():  # ipympl 0.10's Toolbar trips a traitlets deprecation
-            warnings.simplefilter("ignore", DeprecationWarning)
-            FigureManager(canvas, 0)
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
-        canvas.capture_scroll = False
-        return canvas
+        return ipympl_canvas(self.fig)
 
     def _make_control(self, W, name, value):
         cont = dict(continuous_update=True)

@@ -1,38 +1,7 @@
-"""Shared test set-up.
+"""Shared test set-up: figures are drawn off screen (this is the test process, not regutils).
 
-Optional components (PyTorch as a reference, Chromium + Playwright for the browser tests) make a
-test skip with a visible reason on a student's machine. CI sets REGUTILS_REQUIRE_ALL=1, which turns
-every such skip into a failure, so nothing is skipped there.
+The skip-or-fail helpers for optional components are in tests/optional.py.
 """
-import importlib
-import os
-import shutil
-
 import matplotlib
-import pytest
 
-matplotlib.use("Agg")  # tests draw off screen; this is the test process, not regutils
-
-REQUIRE_ALL = os.environ.get("REGUTILS_REQUIRE_ALL") == "1"
-
-
-def require(condition, reason):
-    """Skip (student's machine) or fail (CI, REGUTILS_REQUIRE_ALL=1) when ``condition`` is false."""
-    if not condition:
-        if REQUIRE_ALL:
-            pytest.fail(f"REGUTILS_REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
-
-
-def require_module(name, hint):
-    """Import ``name`` or skip/fail with how to install it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        require(False, f"{name} is not installed ({hint})")
-
-
-def require_chromium():
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    require(os.path.exists(path), "Debian's chromium is not installed (apt-get install chromium)")
-    return path
+matplotlib.use("Agg")

@@ -6,7 +6,7 @@ import pytest
 
 import regutils as ru
 import regutils.quadratic as rq
-from conftest import require_module
+from optional import require_module
 
 
 def random_spd(d, seed):

@@ -8,7 +8,7 @@ torch.optim. Skips on a student's machine without torch; fails in CI (REGUTILS_R
 """
 import numpy as np
 import pytest
-from conftest import require_module
+from optional import require_module
 
 import regutils as ru
 from regutils.gradcheck import rel_error

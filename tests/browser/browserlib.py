@@ -1,7 +1,7 @@
 """Helpers for the browser tests: start JupyterLab on loopback, drive a notebook in Chromium.
 
 Nothing here imports playwright at module level, so collection works without it (the tests then
-skip or, in CI, fail through ``tests/conftest.py``'s ``require_module``).
+skip or, in CI, fail through ``tests/optional.py``'s ``require_module``).
 """
 import json
 import os
@@ -217,3 +217,11 @@ def canvas_hashes(page):
 
 def errors(page):
     return page.evaluate(JS_ERRORS)
+
+
+def new_page(browser, lab):
+    """A fresh browser context and page with a large viewport."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return context, page

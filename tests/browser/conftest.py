@@ -1,30 +1,19 @@
 """Fixtures for the real-browser tests: one JupyterLab server and one Chromium per session.
 
 They skip on a student's machine without Chromium or Playwright and fail in CI
-(REGUTILS_REQUIRE_ALL=1), through tests/conftest.py's ``require_chromium`` / ``require_module``.
+(REGUTILS_REQUIRE_ALL=1), through tests/optional.py's ``require_chromium`` / ``require_module``.
 """
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import browserlib  # noqa: E402
+import optional  # noqa: E402  (tests/optional.py: skip on a laptop, fail in CI)
 
-
-def _root_conftest():
-    """tests/conftest.py's helpers (both files are called conftest.py, so load it by path)."""
-    spec = importlib.util.spec_from_file_location("regutils_tests_root_conftest",
-                                                  HERE.parent / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ROOT = _root_conftest()
 TIMINGS = []  # lines for test-artifacts/browser_timings.txt
 
 
@@ -36,8 +25,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def chromium_path():
-    path = ROOT.require_chromium()
-    ROOT.require_module("playwright", "pip install -r requirements-dev.txt")
+    path = optional.require_chromium()
+    optional.require_module("playwright", "pip install -r requirements-dev.txt")
     return path
 
 
@@ -77,10 +66,3 @@ def timings(artifacts):
         text = "\n".join(TIMINGS) + "\n"
         (artifacts / "browser_timings.txt").write_text(text)
         print("\n" + text)
-
-
-def new_page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page

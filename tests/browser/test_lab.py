@@ -14,7 +14,7 @@ import time
 import pytest
 
 import browserlib as B
-from conftest import new_page
+from browserlib import new_page
 
 PANELS = "tests/browser/notebooks/panels.ipynb"
 NOTEBOOKS = [PANELS] + sorted(str(p.relative_to(B.REPO))
