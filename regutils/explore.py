@@ -36,8 +36,7 @@ from .data import DATASETS_2D, corrupt_labels, load_digits, make_2d, train_test_
 from .layers import RULES, Dense, Dropout, GaussianNoise, ReLU
 from .model import TEST_RULES, Network
 from .optim import SGD, Adam
-from .penalties import soft_threshold
-from .train import TrainingDiverged, evaluate, one_blas_thread
+from .train import History, TrainingDiverged, evaluate, fit, one_blas_thread
 
 DATASETS = DATASETS_2D + ("digits",)
 PENALTIES = ("none", "l1", "l2")
@@ -282,16 +281,19 @@ def make_optimizer(settings):
     """Adam(lr) or SGD(lr, momentum); the weight decay is set by the regularizer (decoupled L2)."""
     s = settings
     opt = Adam(lr=s.lr) if s.optimizer == "adam" else SGD(lr=s.lr, momentum=s.momentum)
-    opt.weight_decay = s.lam if (s.penalty == "l2" and s.decoupled) else 0.0
+    _apply_penalty(None, opt, s)
     return opt
 
 
 def _apply_penalty(net, opt, s):
-    """Put the regularizer of ``s`` into the net (penalty in the loss) or the optimizer (decay)."""
+    """Put the regularizer of ``s`` into the net (penalty in the loss) or the optimizer (decoupled:
+    weight decay for L2, the proximal soft-threshold step for L1)."""
     in_loss = s.penalty != "none" and not s.decoupled
-    net.set_penalty(s.penalty if in_loss else "none", s.lam if in_loss else 0.0)
+    if net is not None:
+        net.set_penalty(s.penalty if in_loss else "none", s.lam if in_loss else 0.0)
     if opt is not None:
         opt.weight_decay = s.lam if (s.penalty == "l2" and s.decoupled) else 0.0
+        opt.prox_l1 = s.lam if (s.penalty == "l1" and s.decoupled) else 0.0
 
 
 def _noise_layers(net):
@@ -325,13 +327,10 @@ class _Run:
         self.data = make_data(settings)
         self.net = build_network(settings, self.data.X.shape[1], self.data.n_classes)
         self.opt = make_optimizer(settings)
-        self.params = self.net.parameters()
-        self.prox_keys = [n for n in self.params if n.endswith(".W")]
         self.rng = np.random.default_rng(_streams(settings.seed)[3])
         self.epoch = 0
-        self.history = {key: [] for key in HISTORY_KEYS}
+        self.history = History()
         self.record_every = settings.record_every
-        self._objective = np.nan
         self._record()
 
     def _record(self):
@@ -339,55 +338,27 @@ class _Run:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             train_loss, train_acc = evaluate(self.net, d.X, d.y)
             test_loss, test_acc = evaluate(self.net, d.X_test, d.y_test)
-        for key, value in zip(HISTORY_KEYS, (self.epoch, self._objective, train_loss, train_acc,
-                                             test_loss, test_acc)):
-            self.history[key].append(float(value))
+        self.history.record(epoch=self.epoch, objective=np.nan, train_loss=train_loss,
+                            train_acc=train_acc, test_loss=test_loss, test_acc=test_acc)
 
     def thin(self, max_records):
         """Keep the history bounded: past ``max_records`` keep every other record (the first and
         the last stay) and record half as often from now on."""
         if len(self.history["epoch"]) > max_records:
+            n = len(self.history["epoch"])
+            keep = sorted(set(range(0, n, 2)) | {n - 1})
             for key, values in self.history.items():
-                self.history[key] = values[::-2][::-1] if len(values) % 2 else values[1::2]
+                self.history[key] = [values[i] for i in keep]
             self.record_every *= 2
 
     def step(self, n_epochs):
-        """Train ``n_epochs`` more epochs; raises TrainingDiverged on NaN/inf."""
-        s, d, net, opt, params = self.settings, self.data, self.net, self.opt, self.params
-        prox = s.penalty == "l1" and s.decoupled and s.lam > 0
-        n = len(d.X)
-        net.train()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(n_epochs):
-                if s.batch_size is None or s.batch_size >= n:
-                    batches = ((d.X, d.y),)
-                else:
-                    order = self.rng.permutation(n)
-                    batches = ((d.X[i], d.y[i]) for i in
-                               (order[j:j + s.batch_size] for j in range(0, n, s.batch_size)))
-                total = 0.0
-                for Xb, yb in batches:
-                    loss, grads = net.loss_and_grads(Xb, yb)
-                    if not np.isfinite(loss):
-                        self._diverged(loss)
-                    opt.step(params, grads)
-                    if prox:
-                        t = s.lr * s.lam
-                        for key in self.prox_keys:
-                            params[key][...] = soft_threshold(params[key], t)
-                    total += loss * len(Xb)
-                self.epoch += 1
-                self._objective = total / n
-                if self.epoch % self.record_every == 0:
-                    self._record()
-                    if not np.isfinite(self.history["train_loss"][-1]):
-                        self._diverged(self.history["train_loss"][-1])
-
-    def _diverged(self, loss):
-        s = self.settings
-        raise TrainingDiverged(
-            f"training diverged at epoch {self.epoch + 1}: the loss became {loss} "
-            f"(learning rate η={s.lr:g}, λ={s.lam:g}). Try a smaller η or a smaller λ.")
+        """Train ``n_epochs`` more epochs with ``regutils.fit`` (warm start: the history, the
+        optimizer's state and the batch stream go on); raises TrainingDiverged on NaN/inf."""
+        d = self.data
+        fit(self.net, self.opt, d.X, d.y, d.X_test, d.y_test, epochs=n_epochs,
+            batch_size=self.settings.batch_size, seed=self.rng, history=self.history,
+            eval_every=self.record_every)
+        self.epoch += n_epochs
 
     def result(self, seconds=0.0):
         """A ``Result`` of the network as it is now."""

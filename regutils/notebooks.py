@@ -37,12 +37,28 @@ def execute(path, timeout=600):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             if output.get("data", {}).pop(WIDGET_VIEW, None) is not None:
                 output["data"]["text/plain"] = WIDGET_NOTE
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return seconds
+
+
+def _merge_streams(outputs):
+    """Join consecutive stdout (or stderr) chunks: how the kernel happened to split a cell's text
+    depends on timing, and the stored file should not."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None
+                and last.output_type == "stream" and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def main(argv=None):

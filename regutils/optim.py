@@ -9,10 +9,15 @@ reaches the optimizer through the gradient (∇L̃ = ∇L + λw, see ``regutils.
 
 applied to weights (names ending in "W"), not biases. For plain SGD the two are the same update
 (the lecture's "weight decay"); with momentum or Adam they differ (Loshchilov & Hutter 2019).
+
+``prox_l1`` is the decoupled counterpart for L1: after the update every weight is soft-thresholded,
+w ← sign(w)·max(|w| − ηλ, 0) (the proximal step of ηλ‖w‖₁; with full-batch SGD this is ISTA).
+Unlike the subgradient λ·sign(w) in the gradient, it sets small weights to exactly 0.
 """
 import numpy as np
 
 from . import checks
+from .penalties import soft_threshold
 
 
 def _is_weight(name):
@@ -25,10 +30,11 @@ class SGD:
     v ← μv + g;  w ← (1 − ηλ)w − ηv   (μ = 0: w ← (1 − ηλ)w − ηg)
     """
 
-    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0, prox_l1=0.0):
         self.lr = checks.positive("lr", lr)
         self.momentum = checks.in_range("momentum", momentum, 0, 1, high_open=True)
         self.weight_decay = checks.nonnegative("weight_decay", weight_decay)
+        self.prox_l1 = checks.nonnegative("prox_l1", prox_l1)
         self.state = {}
 
     def _direction(self, name, g):
@@ -48,9 +54,11 @@ class SGD:
             if wd and _is_weight(name):
                 w *= 1 - lr * wd
             w -= lr * d
+            if self.prox_l1 and _is_weight(name):
+                w[...] = soft_threshold(w, lr * self.prox_l1)
 
     def __repr__(self):
-        extra = "".join(f", {k}={getattr(self, k):g}" for k in ("momentum", "weight_decay")
+        extra = "".join(f", {k}={getattr(self, k):g}" for k in ("momentum", "weight_decay", "prox_l1")
                         if getattr(self, k))
         return f"{type(self).__name__}(lr={self.lr:g}{extra})"
 
@@ -63,8 +71,8 @@ class Adam(SGD):
     decayed less. AdamW decouples the decay from this scaling.
     """
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
-        super().__init__(lr, 0.0, weight_decay)
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, prox_l1=0.0):
+        super().__init__(lr, 0.0, weight_decay, prox_l1)
         self.beta1 = checks.in_range("beta1", beta1, 0, 1, high_open=True)
         self.beta2 = checks.in_range("beta2", beta2, 0, 1, high_open=True)
         self.eps = checks.positive("eps", eps)
@@ -90,5 +98,5 @@ class Adam(SGD):
 class AdamW(Adam):
     """Adam with decoupled weight decay: w ← (1 − ηλ)w − η m̂/(√v̂ + ε) (PyTorch's AdamW)."""
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
-        super().__init__(lr, beta1, beta2, eps, weight_decay)
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, prox_l1=0.0):
+        super().__init__(lr, beta1, beta2, eps, weight_decay, prox_l1)

@@ -255,35 +255,12 @@ def digits_split(seed=0):
     return train_test_split(d.X, d.y, 0.25, seed=seed)
 
 
-class ProximalSGD(SGD):
-    """Plain SGD followed by the proximal step of L1 on every weight matrix (ISTA when full batch):
-
-        w ← soft_threshold(w − η∇L, ηλ)
-
-    The network itself carries no penalty: the L1 term enters only through the soft-threshold,
-    which sets every weight with |w| ≤ ηλ after the gradient step to exactly 0. Biases untouched.
-    """
-
-    def __init__(self, lr=0.1, lam=0.0):
-        super().__init__(lr)
-        self.lam = checks.nonnegative("lam", lam)
-
-    def step(self, params, grads):
-        super().step(params, grads)
-        for name, w in params.items():
-            if name.rsplit(".", 1)[-1] == "W":
-                w[...] = soft_threshold(w, self.lr * self.lam)
-
-    def __repr__(self):
-        return f"ProximalSGD(lr={self.lr:g}, lam={self.lam:g})"
-
-
 def train_digits(penalty="none", lam=0.0, proximal=False, hidden=64, epochs=40, lr=0.1,
                  momentum=0.0, batch_size=32, seed=0, data=None):
     """An MLP 64-``hidden``-10 trained on the digits with SGD; returns (net, history).
 
     penalty="l2"/"l1" puts λΩ(w) into the gradient (for L1 that is the subgradient λ·sign(w));
-    ``proximal=True`` (L1 only) uses ``ProximalSGD`` instead: no penalty in the gradient, a
+    ``proximal=True`` (L1 only) uses ``SGD(lr, prox_l1=lam)`` instead: no penalty in the gradient, a
     soft-threshold after every step. ``data``: (X_train, X_test, y_train, y_test), default the
     75/25 split of ``digits_split()``.
     """
@@ -292,7 +269,7 @@ def train_digits(penalty="none", lam=0.0, proximal=False, hidden=64, epochs=40, 
         if penalty != "l1":
             checks.fail("penalty", "'l1' when proximal=True", penalty)
         net = MLP([64, hidden, 10], seed=seed)
-        opt = ProximalSGD(lr, lam)
+        opt = SGD(lr, prox_l1=lam)
     else:
         net = MLP([64, hidden, 10], penalty=penalty, lam=lam, seed=seed)
         opt = SGD(lr, momentum=momentum)
@@ -330,7 +307,7 @@ def sparsity_experiment(lam=1e-3, epochs=40, lr=0.3, batch_size=128, seed=0, dat
 
     - "none": no penalty (its weights w₀ fix the matched L2 strength);
     - "l1 subgradient": λ·sign(w) added to the gradient (the slide's formula);
-    - "l1 proximal": SGD step then soft-threshold by ηλ (``ProximalSGD``);
+    - "l1 proximal": SGD step then soft-threshold by ηλ (``SGD(prox_l1=λ)``);
     - "l2 matched": L2 with λ₂ = 2λ‖w₀‖₁/‖w₀‖², so that λ₂·½‖w₀‖² = λ‖w₀‖₁: both penalties cost
       the same at the unregularized weights.
 
@@ -540,7 +517,7 @@ def feature_selection(lam=0.25, epochs=300, lr=0.1, seed=0, data=None):
     train("none", SGD(lr))
     w0 = runs["none"]["w"]
     lam_l2 = 2 * lam * np.abs(w0).sum() / np.sum(w0**2)
-    train("l1", ProximalSGD(lr, lam))
+    train("l1", SGD(lr, prox_l1=lam))
     train("l2", SGD(lr), "l2", lam_l2)
     runs.update(lam_l2=float(lam_l2), n_informative=k, w_true=w_true)
     return runs

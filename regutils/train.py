@@ -53,7 +53,8 @@ class History(dict):
 
     @property
     def epochs(self):
-        return len(self.get("epoch", []))
+        """The last epoch recorded (0 for an empty history)."""
+        return self["epoch"][-1] if self.get("epoch") else 0
 
     def __repr__(self):
         last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.items() if k != "epoch" and v)
@@ -91,7 +92,7 @@ def _check_data(net, X, y, name_X, name_y):
 
 
 def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=None, seed=0,
-        augment=None, callbacks=(), until=None, history=None):
+        augment=None, callbacks=(), until=None, history=None, eval_every=1):
     """Train ``net`` with ``optimizer`` and return the History.
 
     X: (N, D) inputs; y: (N,) labels (or targets for ``loss="mse"``). ``batch_size=None`` is full
@@ -101,6 +102,8 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     called; a dict it returns is recorded in the history. ``until(history) -> bool`` stops early.
     ``history``: continue an earlier run (warm start); epochs are counted on from it.
     ``seed``: int or ``numpy.random.Generator`` for shuffling and augmentation.
+    ``eval_every``: evaluate and record (and call the callbacks and ``until``) every that many
+    epochs and after the last one; 1 records every epoch.
 
     Raises TrainingDiverged if the loss becomes NaN or infinite.
     """
@@ -109,6 +112,7 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     if has_test:
         X_test, y_test = _check_data(net, X_test, y_test, "X_test", "y_test")
     epochs = checks.integer("epochs", epochs, minimum=0)
+    eval_every = checks.integer("eval_every", eval_every, minimum=1)
     n = len(X)
     if batch_size is not None:
         batch_size = checks.integer("batch_size", batch_size, minimum=1)
@@ -119,8 +123,9 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     params = net.parameters()
     net.train()
     start = history.epochs
+    last = start + epochs
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(start + 1, start + epochs + 1):
+        for epoch in range(start + 1, last + 1):
             Xe, ye = (X, y) if augment is None else augment(X, y, rng)
             if batch_size is None or batch_size >= n:
                 batches = [(Xe, ye)]
@@ -136,6 +141,8 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
                 optimizer.step(params, grads)
                 total += loss * len(Xb)
                 count += len(Xb)
+            if epoch % eval_every and epoch != last:
+                continue
             record = {"epoch": epoch, "objective": total / count}
             record["train_loss"], record["train_acc"] = evaluate(net, X, y)
             if not np.isfinite(record["train_loss"]):
@@ -155,5 +162,5 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
 def _diverged(net, optimizer, epoch, loss):
     raise TrainingDiverged(
         f"training diverged at epoch {epoch}: the loss became {loss} "
-        f"(learning rate lr={optimizer.lr:g}, λ={net.penalty.lam:g}). "
-        "Try a smaller learning rate lr or a smaller λ.")
+        f"(learning rate η: lr={optimizer.lr:g}, λ={net.penalty.lam:g}). "
+        "Try a smaller η (learning rate) or a smaller λ.")

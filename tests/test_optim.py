@@ -1,6 +1,7 @@
 """Optimizers: the update equations (checked against hand-written formulas), and the lecture's
 claims: for plain SGD an L2 penalty and weight decay are the same update; for Adam they are not."""
 import numpy as np
+import pytest
 
 import regutils as ru
 
@@ -162,3 +163,23 @@ def test_optimizer_reprs():
     r = repr(ru.SGD(lr=0.1, momentum=0.9, weight_decay=1e-4))
     assert "momentum=0.9" in r and "weight_decay=0.0001" in r
     assert "AdamW" in repr(ru.AdamW(lr=1e-3))
+
+
+@pytest.mark.parametrize("opt_class", [ru.SGD, ru.Adam])
+def test_prox_l1_soft_thresholds_weights_only(opt_class):
+    """prox_l1: after the update, w ← sign(w)·max(|w| − ηλ, 0) on weights; biases untouched."""
+    opt = opt_class(lr=0.5, prox_l1=0.1)
+    params = {"0.W": np.array([0.01, -0.02, 1.0, -1.0]), "0.b": np.array([0.01])}
+    opt.step(params, {"0.W": np.zeros(4), "0.b": np.zeros(1)})
+    np.testing.assert_array_equal(params["0.W"], [0.0, 0.0, 0.95, -0.95])
+    np.testing.assert_array_equal(params["0.b"], [0.01])
+
+
+def test_prox_l1_after_the_gradient_step():
+    """One ISTA step: soft_threshold(w − η g, ηλ), in that order."""
+    w0, g = np.array([0.3, -0.3, 0.05]), np.array([0.4, -0.4, 0.0])
+    params = {"0.W": w0.copy()}
+    ru.SGD(lr=0.5, prox_l1=0.2).step(params, {"0.W": g})
+    np.testing.assert_allclose(params["0.W"], ru.soft_threshold(w0 - 0.5 * g, 0.1))
+    np.testing.assert_array_equal(params["0.W"], [0.0, 0.0, 0.0])
+

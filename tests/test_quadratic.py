@@ -115,14 +115,6 @@ def test_proximal_l1_gives_exact_zeros_and_subgradient_does_not():
     assert abs(r["l2 matched"]["test_acc"] - r["l1 proximal"]["test_acc"]) < 0.02
 
 
-def test_proximal_sgd_only_thresholds_weights():
-    opt = rq.ProximalSGD(lr=0.5, lam=0.1)
-    params = {"0.W": np.array([0.01, -0.02, 1.0]), "0.b": np.array([0.01])}
-    opt.step(params, {"0.W": np.zeros(3), "0.b": np.zeros(1)})
-    np.testing.assert_array_equal(params["0.W"], [0.0, 0.0, 0.95])
-    np.testing.assert_array_equal(params["0.b"], [0.01])
-
-
 # -- L1 on the quadratic with a diagonal Hessian -----------------------------------------------------
 H_DIAG = np.array([1.0, 0.25, 2.0, 0.5, 4.0])
 W_STAR = np.array([1.0, 0.5, -0.2, -1.0, 0.05])

@@ -39,6 +39,20 @@ def test_history_records_every_epoch(moons):
     assert "test_acc" not in ru.fit(ru.MLP([2, 4, 2]), ru.SGD(lr=0.1), X, y, epochs=1)
 
 
+def test_eval_every_records_every_kth_epoch_and_the_last(moons):
+    X, y = moons
+    calls = []
+    h = ru.fit(ru.MLP([2, 16, 2], seed=0), ru.SGD(lr=0.5), X, y, epochs=7, eval_every=3,
+               callbacks=lambda epoch, net, history: calls.append(epoch))
+    assert h["epoch"] == [3, 6, 7] and calls == [3, 6, 7] and h.epochs == 7
+    # the same training as recording every epoch: the recorded values agree
+    full = ru.fit(ru.MLP([2, 16, 2], seed=0), ru.SGD(lr=0.5), X, y, epochs=7)
+    assert [full["train_loss"][e - 1] for e in (3, 6, 7)] == h["train_loss"]
+    # warm start goes on from the last recorded epoch
+    ru.fit(ru.MLP([2, 16, 2], seed=0), ru.SGD(lr=0.5), X, y, epochs=2, history=h, eval_every=3)
+    assert h["epoch"] == [3, 6, 7, 9]
+
+
 def test_training_learns_the_moons(moons):
     X, y = moons
     net = ru.MLP([2, 32, 32, 2], keep_prob=0.9, penalty="l2", lam=1e-4, seed=0)
