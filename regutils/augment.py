@@ -11,6 +11,9 @@ from . import checks
 
 def _as_images(X, shape):
     X = np.asarray(X)
+    size = int(np.prod(shape))
+    if not (X.ndim == 3 or (X.ndim == 2 and X.shape[1] == size)):
+        checks.fail("X.shape", f"(N, {size}) rows or (N, {shape[0]}, {shape[1]}) images", X.shape)
     if X.ndim == 2:
         return X.reshape(len(X), *shape), True
     return X, False
@@ -61,7 +64,7 @@ def random_shift(X, rng, max_shift=1, shape=(8, 8)):
 def jitter(X, rng, sigma=0.1):
     """Gaussian input noise: X + σ·ε, ε ~ N(0, I), fresh for every call. Labels stay as they are."""
     sigma = checks.nonnegative("sigma", sigma)
-    X = np.asarray(X)
+    X = checks.finite_array("X", X)  # integer pixels become floats, or the noise would round to 0
     return X + (sigma * rng.standard_normal(X.shape)).astype(X.dtype, copy=False)
 
 

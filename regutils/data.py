@@ -114,6 +114,9 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
     checks.in_range("test_size", test_size, 0, 1, low_open=True, high_open=True)
     rng = np.random.default_rng(seed)
+    if stratify and not (y.dtype.kind in "iub" or np.all(y == np.round(y))):
+        checks.fail("y", "class labels when stratify=True (use stratify=False for real targets)",
+                    f"array of dtype {y.dtype}")
     if stratify:
         test = []
         for c in np.unique(y):
@@ -122,6 +125,9 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
         test = np.sort(np.concatenate(test))
     else:
         test = np.sort(rng.permutation(len(y))[:int(round(test_size * len(y)))])
+    if len(test) in (0, len(y)):
+        checks.fail("test_size", f"a share that leaves both parts non-empty for {len(y)} rows",
+                    test_size)
     is_test = np.zeros(len(y), bool)
     is_test[test] = True
     train = rng.permutation(np.flatnonzero(~is_test))

@@ -390,7 +390,7 @@ class _Run:
 @dataclass(frozen=True, eq=False)
 class Result:
     """What a panel draws. ``history``: arrays by key (``HISTORY_KEYS``; losses and accuracies on
-    the clean training labels the net is trained on, in test mode with weight scaling, every
+    the training labels the net is trained on (corrupted if ``corruption > 0``), in test mode with weight scaling, every
     ``record_every`` epochs); ``weights``: copies of the W matrices, input to output; ``proba``:
     (R, R) P(class 1 | x) on the grid (row 0 at the bottom) or None for digits; ``metrics``:
     train_acc, test_acc (with ``test_rule``), gap = train − test, l2 = ‖w‖₂, l1 = ‖w‖₁ (all

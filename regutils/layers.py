@@ -47,6 +47,8 @@ class Dense(Layer):
         n_in = checks.integer("n_in", n_in, minimum=1)
         n_out = checks.integer("n_out", n_out, minimum=1)
         gain = checks.positive("gain", gain)
+        if np.dtype(dtype) not in (np.float32, np.float64):
+            checks.fail("dtype", "float32 or float64", dtype, TypeError)
         rng = np.random.default_rng(seed)
         W = rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)
         self.params = {"W": W.astype(dtype), "b": np.zeros(n_out, dtype=dtype)}

@@ -26,17 +26,20 @@ class Network:
     """
 
     def __init__(self, layers, loss="cross_entropy", penalty="none", lam=0.0):
+        layers = list(layers)
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 checks.fail(f"layers[{i}]", "a regutils Layer", layer, TypeError)
         if not layers:
             checks.fail("layers", "a non-empty list of layers", layers)
-        self.layers = list(layers)
+        self.layers = layers
         self.loss_name = checks.choice("loss", loss, tuple(LOSSES))
         self.penalty = make_penalty(penalty, lam)
-        first = next((layer for layer in self.layers if isinstance(layer, Dense)), None)
-        if first is not None and all(not l.params for l in self.layers[:self.layers.index(first)]):
-            first.need_dX = False  # the input's gradient is never used; skipping it saves time
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        for layer in dense:  # a layer may have been the first one of another network before
+            layer.need_dX = True
+        if dense and all(not l.params for l in layers[:layers.index(dense[0])]):
+            dense[0].need_dX = False  # the input's gradient is never used; skipping it saves time
         self.training = True
 
     # -- modes -------------------------------------------------------------------------------
@@ -75,9 +78,12 @@ class Network:
         """The weight matrices W of the Dense layers, input to output (what Ω sees)."""
         return [layer.params["W"] for layer in self.layers if isinstance(layer, Dense)]
 
-    def set_penalty(self, penalty="none", lam=0.0):
-        """Change the penalty (e.g. from a slider) without touching the weights."""
-        self.penalty = make_penalty(penalty, lam)
+    def set_penalty(self, penalty="none", lam=0.0, penalize_bias=None):
+        """Change the penalty (e.g. from a slider) without touching the weights; whether biases
+        are penalized stays as it was unless ``penalize_bias`` is given."""
+        if penalize_bias is None:
+            penalize_bias = self.penalty.penalize_bias
+        self.penalty = make_penalty(penalty, lam, penalize_bias)
         return self
 
     @property
@@ -183,7 +189,9 @@ class Network:
 
     def accuracy(self, X, y, rule="scale", k=50, seed=0):
         """Share of correct predictions on (X, y)."""
-        return float(np.mean(self.predict(X, rule, k, seed) == np.asarray(y)))
+        pred = self.predict(X, rule, k, seed)
+        y = checks.labels("y", y, n_classes=self.n_outputs, n=len(pred))
+        return float(np.mean(pred == y))
 
     def __repr__(self):
         lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]

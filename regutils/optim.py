@@ -68,7 +68,9 @@ class Adam(SGD):
 
     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  step = m̂ / (√v̂ + ε),  m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
     An L2 penalty enters through g, so Adam divides it by √v̂ too: weights with large gradients are
-    decayed less. AdamW decouples the decay from this scaling.
+    decayed less. AdamW decouples the decay from this scaling. ``weight_decay`` here is the
+    decoupled one (so ``Adam(weight_decay=λ)`` is AdamW); PyTorch's ``Adam(weight_decay)`` adds λw to
+    the gradient instead — that is ``penalty="l2"`` here.
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, prox_l1=0.0):

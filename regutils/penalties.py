@@ -58,6 +58,9 @@ PENALTIES = {"none": NoPenalty, "l2": L2, "l1": L1}
 def make_penalty(name="none", lam=0.0, penalize_bias=False):
     """A penalty by name: ``"none"``, ``"l2"`` or ``"l1"`` (a Penalty instance is returned as is)."""
     if isinstance(name, Penalty):
+        if lam or penalize_bias:
+            checks.fail("lam and penalize_bias", f"left out when penalty={name!r} (it sets both)",
+                        (lam, penalize_bias), TypeError)
         return name
     if name is None:
         name = "none"

@@ -20,6 +20,8 @@ takes ``seed``. Plot helpers take ``ax=None`` and return their artists; nothing 
 matplotlib's global settings.
 """
 
+import html
+
 import numpy as np
 
 from . import checks
@@ -856,6 +858,9 @@ class LambdaSlider:
         from matplotlib.figure import Figure
 
         checks.choice("kind", kind, ("l2", "l1"))
+        lam_min = checks.positive("lam_min", lam_min)
+        lam_max = checks.in_range("lam_max", lam_max, lam_min, np.inf, low_open=True)
+        lam = checks.in_range("lam", lam, lam_min, lam_max)
         self.fig = Figure(figsize=(8.4, 4.4), dpi=90)
         ax = self.fig.add_subplot()
         self.fig.subplots_adjust(left=0.08, right=0.62, bottom=0.11, top=0.92)
@@ -875,10 +880,17 @@ class LambdaSlider:
                                        readout_format=".3g", continuous_update=True,
                                        layout=W.Layout(width="420px"))
         self.slider.observe(self._on_change, names="value")
-        self.widget = W.VBox([self.slider, self.canvas]) if canvas != "agg" else W.VBox([self.slider])
+        self.status = W.HTML("")
+        self.widget = W.VBox([self.slider, self.canvas, self.status] if canvas != "agg"
+                             else [self.slider, self.status])
 
     def _on_change(self, change):
-        self.set_lam(change["new"])
+        try:
+            self.set_lam(change["new"])
+            self.status.value = ""
+        except Exception as exc:  # noqa: BLE001 - a slider must never leave a traceback
+            message = html.escape(f"{type(exc).__name__}: {exc}")
+            self.status.value = f"<span style='color:#b00020'>⚠ {message}</span>"
 
     def set_lam(self, lam):
         """Move to λ = ``lam`` (also what the slider calls)."""

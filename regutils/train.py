@@ -63,6 +63,9 @@ class History(dict):
 
 def evaluate(net, X, y):
     """(loss L, accuracy) of ``net`` on (X, y) in test mode; the mode is restored afterwards."""
+    y = np.asarray(y)
+    if net.loss_name == "cross_entropy" and y.shape != (len(X),):  # broadcasting would hide it
+        checks.fail("y.shape", f"({len(X)},), one label per row of X", y.shape)
     was_training = net.training
     net.eval()
     try:
@@ -87,6 +90,9 @@ def _check_data(net, X, y, name_X, name_y):
         if len(y) != len(X):
             raise ValueError(f"{name_X} and {name_y} must have the same number of rows, "
                              f"got {len(X)} and {len(y)}")
+        if y.size != len(y) * net.n_outputs:
+            checks.fail(f"{name_y}.shape", f"({len(X)}, {net.n_outputs}), one target per output",
+                        y.shape)
     dtype = net.weights()[0].dtype
     return X.astype(dtype, copy=False), (y.astype(dtype, copy=False) if y.dtype.kind == "f" else y)
 

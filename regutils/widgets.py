@@ -157,10 +157,14 @@ class Panel:
         style = {"description_width": "70px"}
         wide = W.Layout(width="330px")
         if name == "dataset":
+            if value not in dict(DATASET_LABELS).values():
+                checks.fail("dataset", "one of " + ", ".join(v for _, v in DATASET_LABELS)
+                            + " (the digits have corruption_panel)", value)
             return W.Dropdown(options=DATASET_LABELS, value=value, description="data set",
                               style=style, layout=W.Layout(width="200px"))
         if name == "noise":
-            return W.FloatSlider(value=value, min=0.0, max=0.6, step=0.05, description="data noise",
+            return W.FloatSlider(value=value, min=0.0, max=max(0.6, value), step=0.05,
+                                 description="data noise",
                                  readout_format=".2f", continuous_update=False, style=style,
                                  layout=wide)
         if name == "n_train":
@@ -200,7 +204,8 @@ class Panel:
                                              "SGD with momentum μ = 0.9"],
                                    style=dict(style, button_width="100px"))
         if name == "keep_prob":
-            return W.FloatSlider(value=value, min=0.05, max=1.0, step=0.05, description="p (keep)",
+            return W.FloatSlider(value=value, min=min(0.05, value), max=1.0, step=0.05,
+                                 description="p (keep)",
                                  readout_format=".2f", style=style, layout=wide, **cont)
         if name == "rule":
             return W.ToggleButtons(options=[("vanilla", "vanilla"), ("inverted", "inverted")],
@@ -219,7 +224,8 @@ class Panel:
                                style=style, layout=wide, **cont)
         if name in ("input_sigma", "hidden_sigma"):
             label = "σ input" if name == "input_sigma" else "σ hidden"
-            return W.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=label,
+            return W.FloatSlider(value=value, min=0.0, max=max(1.0, value), step=0.05,
+                                 description=label,
                                  readout_format=".2f", style=style, layout=wide, **cont)
         if name == "corruption":
             return W.FloatSlider(value=value, min=0.0, max=1.0, step=0.1,
@@ -320,6 +326,8 @@ class Panel:
         if self.mode != "live":
             self.mode_toggle.value = "live"  # builds the live trainer and draws epoch 0
             return
+        if self.live is None:  # building it failed before: try again, so the real error shows
+            self.live = explore.LiveTrainer(self._settings)
         if self.live.diverged:
             self._note = "restarted after the divergence"
         self.live.step(self.epochs_per_tick)

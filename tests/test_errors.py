@@ -122,6 +122,24 @@ CASES = {
     "corruption fraction": (lambda: ru.corrupt_labels(Y, 1.2), ValueError, ["fraction", "[0, 1]", "1.2"]),
     "shift dx": (lambda: ru.shift(np.zeros((1, 8, 8)), 1.5, 0), TypeError, ["dx", "integer", "1.5"]),
     "max_shift<0": (lambda: ru.RandomShift(-1), ValueError, ["max_shift", ">= 0", "-1"]),
+    # found in review: shapes that NumPy would broadcast or reshape into a raw error
+    "accuracy y length": (lambda: net().accuracy(X, Y[:5]), ValueError, ["X and y", "20", "5"]),
+    "accuracy y label": (lambda: net().accuracy(X, np.full(20, 7)), ValueError,
+                         ["labels in y", "0..1", "7"]),
+    "evaluate y shape": (lambda: ru.evaluate(net(), X, Y.reshape(-1, 1)), ValueError,
+                         ["y.shape", "(20,)", "(20, 1)"]),
+    "mse target shape": (lambda: ru.fit(ru.MLP([2, 4, 2], loss="mse"), ru.SGD(lr=0.1), X,
+                                        Y.astype(float), epochs=1), ValueError,
+                         ["y.shape", "(20, 2)", "(20,)"]),
+    "penalty twice": (lambda: ru.Network([ru.Dense(2, 2)], penalty=ru.L2(0.1), lam=5.0),
+                      TypeError, ["lam and penalize_bias", "penalty=L2(lam=0.1)", "(5.0, False)"]),
+    "Dense dtype": (lambda: ru.Dense(2, 2, dtype=int), TypeError, ["dtype", "float32 or float64"]),
+    "shift shape": (lambda: ru.shift(X, 1, 0), ValueError, ["X.shape", "(N, 64)", "(20, 2)"]),
+    "split continuous y": (lambda: ru.train_test_split(X, X[:, 0]), ValueError,
+                           ["y", "class labels", "stratify=False"]),
+    "split empty part": (lambda: ru.train_test_split(X[:2], Y[:2], test_size=0.1,
+                                                     stratify=False), ValueError,
+                         ["test_size", "non-empty", "0.1"]),
 }
 
 
@@ -151,3 +169,24 @@ def test_good_edge_values_are_accepted():
     ru.MLP((2, np.int64(3), 2))
     ru.corrupt_labels(Y, 1)
     fit(X, Y.astype(float))  # integral floats are read as labels
+
+
+def test_set_penalty_keeps_penalize_bias():
+    network = ru.MLP([2, 4, 2], penalty="l2", lam=0.1, penalize_bias=True)
+    network.set_penalty("l1", 0.2)
+    assert network.penalty.penalize_bias and isinstance(network.penalty, ru.L1)
+    assert not network.set_penalty("l2", 0.2, penalize_bias=False).penalty.penalize_bias
+
+
+def test_a_dense_layer_reused_in_a_second_network_still_backpropagates():
+    dense = ru.Dense(4, 2, seed=0)
+    ru.Network([dense])  # first layer here: dX is skipped
+    second = ru.Network([ru.Dense(2, 4, seed=1), ru.ReLU(), dense])
+    _, grads = second.loss_and_grads(X, Y)
+    assert set(grads) == {"0.W", "0.b", "2.W", "2.b"}
+
+
+def test_jitter_turns_integer_pixels_into_floats():
+    noisy = ru.jitter(np.arange(6).reshape(3, 2), np.random.default_rng(0), sigma=0.3)
+    assert noisy.dtype == np.float64 and not np.array_equal(noisy, np.arange(6).reshape(3, 2))
+

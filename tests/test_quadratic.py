@@ -239,3 +239,20 @@ def test_unsquared_norm_gradient_has_length_one_and_no_value_at_zero():
         assert abs(np.linalg.norm(g) - 1) < 1e-6     # constant size, however close to 0
     _, right, left = rq.slopes_at(lambda s: float(np.linalg.norm([s, 0.0])), 0.0)
     assert right == pytest.approx(1) and left == pytest.approx(-1)  # kink: no gradient at 0
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_lambda_slider_shows_an_error_instead_of_a_traceback(monkeypatch):
+    s = rq.l1_slider(lam=0.05, canvas="agg")
+
+    def broken(lam):
+        raise FloatingPointError("boom")
+
+    monkeypatch.setattr(s.geometry, "set_lam", broken)
+    s.slider.value = 0.5                      # the callback must not raise into the front end
+    assert "⚠" in s.status.value and "boom" in s.status.value
+    monkeypatch.undo()
+    s.slider.value = 0.2
+    assert s.status.value == "" and s.geometry.w_l1[1] == 0
+    with pytest.raises(ValueError, match="lam must be in"):
+        rq.l2_slider(lam=1e3)                  # outside the slider's range: said, not clamped

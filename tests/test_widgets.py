@@ -287,3 +287,17 @@ def test_making_a_panel_leaves_pyplot_and_its_backend_alone():
     assert out.returncode == 0, out.stderr
     assert out.stdout.lower().split() == ["agg", "[1]", "true"]
     assert "Warning" not in out.stderr, out.stderr
+
+
+def test_start_values_outside_the_default_ranges_are_shown_as_given():
+    """A slider never shows another value than the network uses (ipywidgets would clamp)."""
+    panel = rw.dropout_panel(keep_prob=0.02, noise=0.8, canvas="agg", **FAST)
+    assert panel.controls["keep_prob"].value == 0.02 == panel.settings.keep_prob
+    assert panel.controls["noise"].value == 0.8 == panel.settings.noise
+    noisy = rw.noise_panel(input_sigma=1.5, canvas="agg", **FAST)
+    assert noisy.controls["input_sigma"].value == 1.5 == noisy.settings.input_sigma
+
+
+def test_a_2d_panel_on_digits_says_which_panel_to_use():
+    with pytest.raises(ValueError, match="dataset must be one of .*corruption_panel.*'digits'"):
+        rw.penalty_panel(dataset="digits", canvas="agg")
