@@ -459,7 +459,7 @@ class RandomNudge:
 
 def accuracy_vs_size(sizes=(50, 100, 200, 400, 800, 1347), seeds=(0, 1, 2), steps=1500):
     """"More data is the best regularizer": test accuracy of the same MLP (64-128-10, Adam, about
-    ``steps`` updates) trained on the first n digits of the training split, for each n in
+    ``steps`` updates) trained on a seeded stratified subset of n training digits, for each n in
     ``sizes``. Returns {"sizes", "test_acc" (len(sizes), len(seeds)), "train_acc"}."""
     Xtr, Xte, ytr, yte = digits_split()
     test_acc = np.zeros((len(sizes), len(seeds)))
@@ -634,9 +634,9 @@ def bishop_experiment(sigma=0.5, copies=(1, 10, 100, 1000, 2000, 10000), n=50, d
     rel = lambda w, ref: float(np.linalg.norm(w - ref) / np.linalg.norm(ref))
     sols = [least_squares_on_noisy_copies(X, y, sigma, k, seed=seed + 1) for k in copies]
     w_big = sols[-1][0]
-    wrong = {"σ²/2 (a ½ too many)": ridge(X, y, sigma**2 / 2)[0],
-             "2σ² (a ½ too few)": ridge(X, y, 2 * sigma**2)[0],
-             "σ²/N (σ² put on the sum of squares)": ridge(X, y, sigma**2 / n)[0]}
+    wrong = {"c = σ²/2 (factor 2 too small)": ridge(X, y, sigma**2 / 2)[0],
+             "c = 2σ² (factor 2 too big; lecture λ = 4σ²)": ridge(X, y, 2 * sigma**2)[0],
+             "c = σ²/N (σ² put on the sum of squares)": ridge(X, y, sigma**2 / n)[0]}
     return {"copies": np.array(copies), "distance": np.array([rel(w, w_r) for w, _ in sols]),
             "bias_distance": np.array([abs(b - b_r) / abs(b_r) for _, b in sols]),
             "ridge": (w_r, b_r), "ols": ridge(X, y, 0.0), "noisy": sols,
@@ -906,12 +906,12 @@ def plot_bishop(result, ax=None):
     (log-log, with a 1/√K guide) and the distances of ridge with wrong constants."""
     ax = _axes(ax, figsize=(5.5, 3.4))
     K, dist = result["copies"], result["distance"]
-    line, = ax.loglog(K, dist, "o-", color="C0", label="noisy copies vs ridge λ = σ²")
+    line, = ax.loglog(K, dist, "o-", color="C0", label="noisy copies vs ridge c = σ²")
     guide, = ax.loglog(K, dist[0] / np.sqrt(K / K[0]), ":", color="gray", label="∝ 1/√K")
     wrong = []
     for i, (name, d) in enumerate(result["wrong"].items()):
         wrong.append(ax.axhline(d, color=f"C{i + 1}", ls="--", lw=1,
-                                label=f"K = {K[-1]} fit vs ridge with λ = {name.split(' (')[0]}"))
+                                label=f"K = {K[-1]} fit vs ridge with {name.split(' (')[0]}"))
     ax.set(xlabel="number of noisy copies K", ylabel="‖w − w_ridge‖ / ‖w_ridge‖",
            title="Input noise → ridge regression (Bishop 1995)")
     ax.legend(fontsize=7, loc="lower left")
@@ -1012,7 +1012,7 @@ def plot_dropout_sweep(result, ax=None):
     train, = ax.plot(p, result["train_acc"], "s-", color="C0", label="train accuracy")
     test, = ax.plot(p, result["test_acc"], "o-", color="C1", label="test accuracy")
     ax.set(xlabel="keep probability p (1 = no dropout)", ylabel="accuracy",
-           title="Dropout rate on digits: train vs test")
+           title="Keep probability p on digits: train vs test")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     return {"train": train, "test": test}

@@ -643,7 +643,7 @@ class L1Geometry:
         a = {"contours": _contours(ax, self.H, self.w_star, extent)}
         p1 = l1_path(self.H, self.w_star, LAMS_PATH)
         p2 = l2_path(self.H, self.w_star, LAMS_PATH)
-        a["path_l1"], = ax.plot(p1[:, 0], p1[:, 1], color="C1", lw=1.5, label="L1 path (λ grows)")
+        a["path_l1"], = ax.plot(p1[:, 0], p1[:, 1], color="saddlebrown", ls="--", lw=1.5, label="L1 path (λ grows)")
         a["path_l2"], = ax.plot(p2[:, 0], p2[:, 1], color="C2", lw=1.2, ls="--",
                                 label="L2 path (λ grows)")
         a["diamond"], = ax.plot([], [], color="C1", lw=1.5, alpha=0.8,
@@ -711,7 +711,7 @@ def plot_weight_histograms(weights, axes=None, bins=81, range_=None, log=False, 
     if axes is None:
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(1, len(flat), figsize=(3.2 * len(flat), 2.9), sharex=True,
+        fig, axes = plt.subplots(1, len(flat), figsize=(3.2 * len(flat), 2.9), sharex=True, sharey=True,
                                  layout="constrained", squeeze=False)
         axes = axes[0]
         if title:

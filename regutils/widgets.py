@@ -68,9 +68,9 @@ def _ipympl():
 def ipympl_canvas(fig):
     """An ipympl canvas (a widget) for a plain ``Figure``: no toolbar, header, footer or resizing."""
     Canvas, FigureManager = _ipympl()
-    canvas = Canvas(fig)
     with warnings.catch_warnings():  # ipympl 0.10's Toolbar trips a traitlets deprecation
         warnings.simplefilter("ignore", DeprecationWarning)
+        canvas = Canvas(fig)
         FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.footer_visible = False
