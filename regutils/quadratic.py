@@ -565,6 +565,18 @@ def _contours(ax, H, w_star, extent, n_levels=7):
 LAMS_PATH = np.logspace(-3, 3, 300)
 
 
+def _finish_geometry_axes(ax, extent, legend):
+    """Axes lines, limits, labels and legend of a 2-D weight-space figure; returns its text box."""
+    text = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
+                   bbox=dict(boxstyle="round", fc="white", ec="0.8", alpha=0.9))
+    ax.axhline(0, color="0.3", lw=0.6)
+    ax.axvline(0, color="0.3", lw=0.6)
+    ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w₁", ylabel="w₂", aspect="equal")
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+    return text
+
+
 class L2Geometry:
     """Goodfellow et al.'s Fig. 7.1 with a movable λ: the contours of J (grey ellipses) around w*,
     its eigen-directions, the path of w̃(λ) from w* (λ = 0) to 0 (λ → ∞), and for the current λ
@@ -598,13 +610,7 @@ class L2Geometry:
         a["w_star"], = ax.plot(*self.w_star, "k*", ms=12, label="w* (no penalty)", zorder=5)
         a["w_tilde"], = ax.plot([], [], "o", color="C3", ms=8, mec="k", label="w̃ (with penalty)",
                                 zorder=6)
-        a["text"] = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
-                            bbox=dict(boxstyle="round", fc="white", ec="0.8", alpha=0.9))
-        ax.axhline(0, color="0.3", lw=0.6)
-        ax.axvline(0, color="0.3", lw=0.6)
-        ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w₁", ylabel="w₂", aspect="equal")
-        if legend:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        a["text"] = _finish_geometry_axes(ax, extent, legend)
         self.artists = a
         self.set_lam(lam)
 
@@ -643,7 +649,8 @@ class L1Geometry:
         a = {"contours": _contours(ax, self.H, self.w_star, extent)}
         p1 = l1_path(self.H, self.w_star, LAMS_PATH)
         p2 = l2_path(self.H, self.w_star, LAMS_PATH)
-        a["path_l1"], = ax.plot(p1[:, 0], p1[:, 1], color="saddlebrown", ls="--", lw=1.5, label="L1 path (λ grows)")
+        a["path_l1"], = ax.plot(p1[:, 0], p1[:, 1], color="saddlebrown", ls="--", lw=1.5,
+                                label="L1 path (λ grows)")
         a["path_l2"], = ax.plot(p2[:, 0], p2[:, 1], color="C2", lw=1.2, ls="--",
                                 label="L2 path (λ grows)")
         a["diamond"], = ax.plot([], [], color="C1", lw=1.5, alpha=0.8,
@@ -653,13 +660,7 @@ class L1Geometry:
         a["w_star"], = ax.plot(*self.w_star, "k*", ms=12, label="w* (no penalty)", zorder=5)
         a["w_l1"], = ax.plot([], [], "o", color="C1", ms=8, mec="k", label="w̃ with L1", zorder=6)
         a["w_l2"], = ax.plot([], [], "s", color="C2", ms=7, mec="k", label="w̃ with L2", zorder=6)
-        a["text"] = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
-                            bbox=dict(boxstyle="round", fc="white", ec="0.8", alpha=0.9))
-        ax.axhline(0, color="0.3", lw=0.6)
-        ax.axvline(0, color="0.3", lw=0.6)
-        ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w₁", ylabel="w₂", aspect="equal")
-        if legend:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        a["text"] = _finish_geometry_axes(ax, extent, legend)
         self.artists = a
         self.set_lam(lam)
 
