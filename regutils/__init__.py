@@ -12,7 +12,7 @@ sign(0) = 0; biases are not penalized unless asked; every random function takes 
 """
 from .augment import (Jitter, RandomFlip, RandomShift, flip_horizontal, flip_vertical, jitter,
                       random_shift, shift)
-from .data import (DATASETS_2D, corrupt_labels, gaussian_pixels, load_digits, make_2d,
+from .data import (DATASETS_2D, corrupt_labels, digits_split, gaussian_pixels, load_digits, make_2d,
                    make_circles, make_moons, make_spiral, make_xor, random_pixels, shuffle_pixels,
                    train_test_split)
 from .gradcheck import check_layer, check_loss, check_network, check_penalty, numerical_gradient, rel_error

@@ -134,6 +134,13 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
     return X[train], X[test], y[train], y[test]
 
 
+def digits_split(seed=0):
+    """The lecture's digits split: ``load_digits()`` (pixels / 16), 75/25 stratified, seeded.
+    Returns X_train, X_test, y_train, y_test."""
+    d = load_digits()
+    return train_test_split(d.X, d.y, 0.25, seed=seed)
+
+
 def corrupt_labels(y, fraction, n_classes=None, seed=0):
     """Zhang et al. 2017's label corruption: each label is, with probability ``fraction``, replaced
     by a class drawn uniformly from all ``n_classes`` (so ≈ fraction·(C−1)/C labels change).

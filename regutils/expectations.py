@@ -23,13 +23,14 @@ Conventions: p = ``keep_prob`` is the probability of KEEPING a unit (PyTorch's `
 the drop probability 1 − p). Shapes: X is (N, D) except in the slide's code, which keeps the
 slide's layout X (D, N), one column per example.
 """
+import functools
 import math
 
 import numpy as np
 
-from . import checks
+from . import checks, plots
 from .augment import Jitter, flip_horizontal, shift
-from .data import load_digits, make_2d, train_test_split
+from .data import digits_split, make_2d, train_test_split
 from .gradcheck import numerical_gradient, rel_error
 from .layers import Dense, Dropout, GaussianNoise, ReLU, Tanh
 from .losses import softmax_cross_entropy
@@ -405,12 +406,6 @@ def exactness_experiment(keep_prob=0.5, n_test=40, epochs=150, seed=0, models=No
 # ------------------------------------------------------------------------------------------------
 # Data
 # ------------------------------------------------------------------------------------------------
-def digits_split(seed=0):
-    """The lecture's digits split: 75/25 stratified, pixels / 16. Returns Xtr, Xte, ytr, yte."""
-    d = load_digits()
-    return train_test_split(d.X, d.y, 0.25, seed=seed)
-
-
 def subset(X, y, n, seed=0):
     """The first n rows of a seeded stratified shuffle of (X, y) (every class keeps its share)."""
     n = checks.integer("n", n, minimum=1)
@@ -774,12 +769,7 @@ def moons_dropout_net(keep_prob=0.5, hidden=(32, 32), n_train=200, noise=0.25, e
 # ------------------------------------------------------------------------------------------------
 # Figures (each takes ax=None / axes=None and returns its artists; nothing global is changed)
 # ------------------------------------------------------------------------------------------------
-def _axes(ax, figsize=(4.5, 3.2)):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+_axes = functools.partial(plots._axes, figsize=(4.5, 3.2), layout="constrained")
 
 
 def _axes_row(axes, n, figsize):

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import checks
-from .data import (corrupt_labels, gaussian_pixels, load_digits, make_2d, random_pixels,
-                   shuffle_pixels, train_test_split)
+from .data import corrupt_labels, gaussian_pixels, make_2d, random_pixels, shuffle_pixels
 from .model import MLP
 from .optim import SGD, Adam
 from .train import History, fit, one_blas_thread
@@ -41,12 +40,6 @@ from .train import History, fit, one_blas_thread
 # =============================================================================================
 N_CLASSES = 10
 FRACTIONS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-
-
-def digits_split(seed=0):
-    """The 8×8 digits, pixels /16, split 75/25 stratified: X_train, X_test, y_train, y_test."""
-    d = load_digits()
-    return train_test_split(d.X, d.y, 0.25, seed=seed)
 
 
 def epochs_to_fit(history, target=1.0):

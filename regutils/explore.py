@@ -316,9 +316,6 @@ def _apply_layers(net, s):
 
 
 # -- training ---------------------------------------------------------------------------------
-HISTORY_KEYS = ("epoch", "objective", "train_loss", "train_acc", "test_loss", "test_acc")
-
-
 class _Run:
     """The mutable state of one training run: network, optimizer, data, history, epoch, rng."""
 
@@ -389,7 +386,7 @@ class _Run:
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """What a panel draws. ``history``: arrays by key (``HISTORY_KEYS``; losses and accuracies on
+    """What a panel draws. ``history``: arrays by key (epoch, objective, train_loss, train_acc, test_loss, test_acc; losses and accuracies on
     the training labels the net is trained on (corrupted if ``corruption > 0``), in test mode with weight scaling, every
     ``record_every`` epochs); ``weights``: copies of the W matrices, input to output; ``proba``:
     (R, R) P(class 1 | x) on the grid (row 0 at the bottom) or None for digits; ``metrics``:

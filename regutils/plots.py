@@ -12,6 +12,7 @@ BOUNDARY_CMAP = "RdBu_r"
 
 
 def _axes(ax, **fig_kw):
+    """``ax`` itself, or the axes of a new figure ``plt.subplots(**fig_kw)``."""
     if ax is None:
         _, ax = plt.subplots(**fig_kw)
     return ax

@@ -20,12 +20,13 @@ takes ``seed``. Plot helpers take ``ax=None`` and return their artists; nothing 
 matplotlib's global settings.
 """
 
+import functools
 import html
 
 import numpy as np
 
-from . import checks
-from .data import load_digits, make_moons, train_test_split
+from . import checks, plots
+from .data import digits_split, make_moons
 from .model import MLP
 from .optim import SGD, Adam, AdamW
 from .penalties import soft_threshold
@@ -249,12 +250,6 @@ def l1_path(H, w_star, lams):
 # ------------------------------------------------------------------------------------------
 def _flat_weights(net):
     return np.concatenate([w.ravel() for w in net.weights()])
-
-
-def digits_split(seed=0):
-    """The 8×8 digits, 75/25 stratified split: X_train, X_test, y_train, y_test."""
-    d = load_digits()
-    return train_test_split(d.X, d.y, 0.25, seed=seed)
 
 
 def train_digits(penalty="none", lam=0.0, proximal=False, hidden=64, epochs=40, lr=0.1,
@@ -528,12 +523,7 @@ def feature_selection(lam=0.25, epochs=300, lr=0.1, seed=0, data=None):
 # ------------------------------------------------------------------------------------------
 # Figures (each takes ax=None and returns its artists)
 # ------------------------------------------------------------------------------------------
-def _axes(ax, figsize=(4.8, 4.2)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+_axes = functools.partial(plots._axes, figsize=(4.8, 4.2), layout="constrained")
 
 
 def _ellipse(H, w_star, level, n=200):

@@ -136,7 +136,7 @@ def test_vanilla_with_test_scaling_equals_inverted_with_rescaled_weights():
 
 @pytest.mark.parametrize("inverted", [False, True])
 def test_the_slides_network_learns_the_digits(inverted):
-    Xtr, Xte, ytr, yte = ex.digits_split()
+    Xtr, Xte, ytr, yte = ru.digits_split()
     state = np.random.get_state()
     _, acc = ex.slide_train(Xtr, ytr, Xte, yte, inverted=inverted, epochs=30, lr=0.1)
     assert acc > 0.9
@@ -259,7 +259,7 @@ def digits_dropout_net():
 
 def test_monte_carlo_reaches_weight_scaling_with_tens_of_masks(digits_dropout_net):
     net, run = digits_dropout_net
-    _, Xte, _, yte = ex.digits_split()
+    _, Xte, _, yte = ru.digits_split()
     assert run["test_acc"] > 0.95
     curve = ex.mc_curve(net, Xte, yte, k_max=200, seed=0)
     assert curve["scale_error"] == pytest.approx(1 - run["test_acc"])
@@ -309,7 +309,7 @@ def test_more_data_gives_higher_test_accuracy():
 
 
 def test_subset_is_stratified_and_seeded():
-    Xtr, _, ytr, _ = ex.digits_split()
+    Xtr, _, ytr, _ = ru.digits_split()
     Xs, ys = ex.subset(Xtr, ytr, 100, seed=0)
     assert len(ys) == 100 and np.bincount(ys).min() >= 9
     assert np.array_equal(ex.subset(Xtr, ytr, 100, seed=0)[1], ys)
@@ -323,7 +323,7 @@ def test_only_symmetric_digits_survive_a_horizontal_flip():
     assert max(pcf[[3, 5, 6, 7]]) < 0.2
     assert r["flipped_acc"] < r["acc"] - 0.3
     # per-class accuracies average (weighted by class size) to the overall accuracy
-    _, _, _, yte = ex.digits_split()
+    _, _, _, yte = ru.digits_split()
     assert np.bincount(yte) @ pcf / len(yte) == pytest.approx(r["flipped_acc"])
 
 

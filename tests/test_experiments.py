@@ -37,7 +37,7 @@ def test_norms_by_hand():
 
 @pytest.fixture(scope="module")
 def digits():
-    return rx.digits_split(seed=0)
+    return ru.digits_split(seed=0)
 
 
 def test_variant_data(digits):
