@@ -7,11 +7,23 @@ and is written back with its outputs. The kernelspec is set, so JupyterLab start
 asking, and volatile metadata (timings) are dropped, so a re-run changes no more than the outputs.
 It prints how long each notebook took.
 
+Numbers that come out of a training run differ in their last digits from one BLAS kernel (one
+CPU) to another, and hundreds of epochs can turn that into another printed accuracy. A cell whose
+printed numbers come from training carries its tolerance in its metadata,
+
+    "tolerance": {"atol": 0.02, "rtol": 0.0, "why": "test error on 200 points after 1,000 epochs"}
+
+and ``notebooks/conftest.py`` makes nbval compare that cell's numbers within it
+(``reconcile``): the text between the numbers must be the same, and each number must lie within
+atol + rtol·|stored| of the stored one. Every other cell is compared as exact text.
+
 Live widgets (the explorer panels, the λ sliders) cannot be stored: their saved output keeps only
 a line of text that says to run the cell, which JupyterLab and GitHub show until the cell is run,
 instead of a widget reference that would read "model not found". No widget state
 is stored either (it holds random model ids, so every run would change the file).
 """
+import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -59,6 +71,42 @@ def _merge_streams(outputs):
         else:
             merged.append(output)
     return merged
+
+
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def tolerance_of(metadata):
+    """(atol, rtol) from a cell's ``tolerance`` metadata, or None for an exact comparison."""
+    tol = metadata.get("tolerance")
+    if tol is None:
+        return None
+    if not isinstance(tol, dict) or not set(tol) <= {"atol", "rtol", "why"}:
+        raise ValueError(f"cell metadata 'tolerance' must be a dict with keys atol, rtol, why; got {tol!r}")
+    atol, rtol = float(tol.get("atol", 0.0)), float(tol.get("rtol", 0.0))
+    if not (atol >= 0 and rtol >= 0 and math.isfinite(atol + rtol)):
+        raise ValueError(f"cell metadata 'tolerance' needs atol, rtol >= 0; got {tol!r}")
+    return atol, rtol
+
+
+def reconcile(expected, obtained, atol=0.0, rtol=0.0):
+    """``obtained`` with each number that lies within ``atol + rtol·|e|`` of its counterpart ``e``
+    in ``expected`` written as in ``expected``.
+
+    The text between the numbers must be identical and the numbers as many; otherwise, and for
+    every number outside the tolerance, ``obtained`` is left as it is, so an exact comparison of
+    the result with ``expected`` fails exactly where the two disagree by more than the tolerance.
+    """
+    exp_parts, obt_parts = NUMBER.split(expected), NUMBER.split(obtained)
+    if exp_parts != obt_parts:
+        return obtained
+    exp_nums, obt_nums = NUMBER.findall(expected), NUMBER.findall(obtained)
+    merged = [e if abs(float(o) - float(e)) <= atol + rtol * abs(float(e)) else o
+              for e, o in zip(exp_nums, obt_nums)]
+    pieces = [exp_parts[0]]
+    for number, text in zip(merged, exp_parts[1:]):
+        pieces += [number, text]
+    return "".join(pieces)
 
 
 def main(argv=None):
