@@ -83,10 +83,11 @@ def tolerance_of(metadata):
         return None
     if not isinstance(tol, dict) or not set(tol) <= {"atol", "rtol", "why"}:
         raise ValueError(f"cell metadata 'tolerance' must be a dict with keys atol, rtol, why; got {tol!r}")
-    atol, rtol = float(tol.get("atol", 0.0)), float(tol.get("rtol", 0.0))
-    if not (atol >= 0 and rtol >= 0 and math.isfinite(atol + rtol)):
-        raise ValueError(f"cell metadata 'tolerance' needs atol, rtol >= 0; got {tol!r}")
-    return atol, rtol
+    atol, rtol = tol.get("atol", 0.0), tol.get("rtol", 0.0)
+    if not all(isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t) and t >= 0
+               for t in (atol, rtol)):
+        raise ValueError(f"cell metadata 'tolerance' needs numbers atol, rtol >= 0; got {tol!r}")
+    return float(atol), float(rtol)
 
 
 def reconcile(expected, obtained, atol=0.0, rtol=0.0):
