@@ -1,0 +1,141 @@
+"""The structure of a homework notebook: exercises, solution markers, a student's answer cells.
+
+Cell roles (tags): ``answer`` (the student's function; id e.g. ``hw1-l2-penalty``; the source's
+solution between ``### BEGIN SOLUTION`` / ``### END SOLUTION``; ``points`` in its metadata),
+``check`` (id ``<answer id>-check``: prints the public case and a verdict), ``cases`` (id
+``<answer id>-cases``: the grading cases, instructor source only), ``given`` (a helper such as
+``softmax`` that answers may call; plain NumPy), ``setup`` (imports for the check cells).
+"""
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+NBVAL_MARKER = re.compile(r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.MULTILINE)
+USES_REGUTILS = re.compile(r"\bregutils\b|\bru\s*\.")
+
+
+class InvalidSubmission(Exception):
+    """The submission cannot be read as a notebook (not JSON, not nbformat 4, ...)."""
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def source_text(cell):
+    src = cell.get("source", "")
+    return src if isinstance(src, str) else "".join(src)
+
+
+def defined_names(source):
+    return re.findall(r"^def\s+(\w+)\s*\(", source, flags=re.MULTILINE)
+
+
+@dataclass
+class Exercise:
+    """One exercise of a notebook: its answer and check cells (indexes), functions, points."""
+
+    id: str
+    answer: int
+    check: int
+    functions: tuple
+    points: float = 1.0
+
+
+def exercises(nb):
+    """The exercises of a notebook, in order: answer cells tagged ``answer``, each with the check
+    cell whose id is the answer's id + ``-check``."""
+    by_id = {cell.get("id"): i for i, cell in enumerate(nb.cells)}
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "answer" in tags(cell):
+            check = by_id.get(f"{cell.id}-check")
+            if check is None:
+                raise ValueError(f"answer cell {cell.id!r} has no check cell "
+                                 f"{cell.id + '-check'!r}")
+            points = cell.metadata.get("points", 1)
+            if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+                raise ValueError(f"answer cell {cell.id!r}: points must be a positive number, "
+                                 f"got {points!r}")
+            found.append(Exercise(cell.id, i, check, tuple(defined_names(cell.source)),
+                                  float(points)))
+    return found
+
+
+def strip_solutions(source):
+    """Replace every ``### BEGIN SOLUTION`` … ``### END SOLUTION`` block by the stub, indented as
+    the BEGIN line (nbgrader's convention)."""
+    out, inside = [], False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ValueError(f"nested {BEGIN!r}")
+            inside = True
+            indent = line[:len(line) - len(line.lstrip())]
+            out.extend(indent + stub_line for stub_line in STUB.split("\n"))
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"{END!r} without {BEGIN!r}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{BEGIN!r} without {END!r}")
+    return "\n".join(out)
+
+
+def solution(source):
+    """The reference solution as a student would type it: the markers removed."""
+    return "\n".join(line for line in source.split("\n") if line.strip() not in (BEGIN, END))
+
+
+def read_submission(path):
+    """The student's notebook as a NotebookNode; InvalidSubmission if it cannot be read."""
+    import nbformat
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InvalidSubmission(f"not a valid notebook file ({type(e).__name__}: {e})") from None
+    try:
+        nb = nbformat.reads(json.dumps(data), as_version=4)
+        for cell in nb["cells"]:
+            cell["cell_type"], cell["source"]  # noqa: B018 - must exist
+    except Exception as e:  # nbformat raises many kinds on a malformed file
+        raise InvalidSubmission(f"not a valid notebook ({type(e).__name__}: {e})") from None
+    return nb
+
+
+def find_answer(student, exercise):
+    """The source of the student's answer cell for ``exercise``, or None: the code cell with the
+    answer's id (of several, the last one that defines the exercise's functions), else the last
+    code cell that defines all of them (a cell that lost its id in a copy-paste)."""
+    cells = [c for c in student.cells if c.get("cell_type") == "code"]
+    wanted = set(exercise.functions)
+
+    def defines(cell):
+        return wanted <= set(defined_names(source_text(cell)))
+
+    same_id = [c for c in cells if c.get("id") == exercise.id]
+    if same_id:
+        full = [c for c in same_id if defines(c)]
+        return source_text((full or same_id)[-1])
+    by_def = [c for c in cells if wanted and defines(c)]
+    return source_text(by_def[-1]) if by_def else None
+
+
+def homework_of(nb, path, names):
+    """Which of ``names`` (e.g. hw1, hw2) a submission is: by its cell ids, else its file name."""
+    if nb is not None:
+        ids = {cell.get("id") for cell in nb.cells}
+        scores = {name: sum(bool(i) and i.startswith(name + "-") for i in ids) for name in names}
+        best = max(scores.values(), default=0)
+        if best and list(scores.values()).count(best) == 1:
+            return max(scores, key=scores.get)
+    named = [name for name in names if name in Path(path).stem or name == Path(path).parent.name]
+    return named[0] if len(named) == 1 else None
