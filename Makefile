@@ -46,13 +46,13 @@ bench: $(VENV)/.installed-dev
 
 # Homework: the instructor releases the student notebooks, students check, the instructor grades.
 release: $(VENV)/.installed
-	$(PY) -m regutils.homework release
+	$(PY) -m regutils.homework release --edition dist/student-edition
 
 check: $(VENV)/.installed
 	$(PY) -m regutils.homework check notebooks/homework/$(or $(HW),hw1).ipynb $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 grade: $(VENV)/.installed
-	$(PY) -m regutils.homework grade $(or $(DIR),submissions) --out $(or $(OUT),grades.csv) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(PY) -m regutils.homework grade $(or $(DIR),submissions) --out $(or $(OUT),grading) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(JOBS),--jobs $(JOBS))
 
 clean:
 	rm -rf $(VENV) .pytest_cache
