@@ -108,3 +108,40 @@ def labels(name, y, n_classes=None, n=None, name_X="X"):
         fail(f"labels in {name}", f"in 0..{n_classes - 1} (the network has {n_classes} outputs)",
              int(bad))
     return y
+
+
+def boolean(name, value):
+    """True or False (numpy's bool too); 1, "no" or None are refused, not read as truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, "True or False", value, TypeError)
+    return bool(value)
+
+
+def rng(name, seed):
+    """A ``numpy.random.Generator`` from ``seed``: an integer >= 0, a Generator (used as it is) or
+    a SeedSequence. Anything else — None (fresh entropy: not reproducible), -1, 1.5, "0" — is an
+    error, so the same seed always gives the same numbers."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        fail(name, "an integer >= 0 or a numpy.random.Generator", seed, TypeError)
+    if seed < 0:
+        fail(name, "an integer >= 0 or a numpy.random.Generator", seed)
+    return np.random.default_rng(int(seed))
+
+
+def function(name, value):
+    """Something callable (a function, a callback, a hook)."""
+    if not callable(value):
+        fail(name, "callable", value, TypeError)
+    return value
+
+
+def same_shape(name, a, expected_shape):
+    """``a.shape == expected_shape`` exactly, where broadcasting would hide a mistake."""
+    shape = np.shape(a)
+    if shape != tuple(expected_shape):
+        fail(f"{name}.shape", str(tuple(expected_shape)), shape)
+    return a
