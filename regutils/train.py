@@ -1,6 +1,7 @@
 """The fit loop: mini-batches (or the full batch), a per-epoch history, augmentation, callbacks."""
 import contextlib
 import functools
+import numbers
 
 import numpy as np
 
@@ -35,7 +36,13 @@ def one_blas_thread():
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite."""
+    """Training ran away: the loss or a weight became NaN/inf, or the loss or ‖w‖ grew far above
+    their values at the start. The message names η and the regularization strength in play."""
+
+
+# A run has diverged once the loss or ‖w‖ is this many times its value at the start (at least 1):
+# far beyond anything a working run reaches (memorizing random labels grows ‖w‖ about 5×).
+BLOW_UP = 1e4
 
 
 class History(dict):
@@ -44,12 +51,26 @@ class History(dict):
     Keys: ``epoch``, ``objective`` (mean L̃ of the mini-batches, as the optimizer saw it: noise,
     dropout and penalty included), ``train_loss`` / ``train_acc`` (L and accuracy on the clean
     training set in test mode), ``test_loss`` / ``test_acc`` when test data are given, and whatever
-    the callbacks return.
+    the callbacks return. Every list has one entry per recorded epoch: a key missing from one
+    record is NaN there. ``h.rng``: the random stream of the run, which ``fit(history=h)``
+    continues.
     """
 
+    rng = None
+
     def record(self, **values):
+        """Append one row; keys seen before but missing here get NaN, new keys NaN before."""
+        n = len(self.get("epoch", ()))
+        for key in set(self) - set(values):
+            values[key] = np.nan
         for key, value in values.items():
-            self.setdefault(key, []).append(value)
+            self.setdefault(key, [np.nan] * n).append(value)
+
+    def amend(self, **values):
+        """Set values of the last row (a callback's results for the epoch just recorded)."""
+        n = len(self["epoch"])
+        for key, value in values.items():
+            self.setdefault(key, [np.nan] * n)[-1] = value
 
     @property
     def epochs(self):
@@ -98,7 +119,8 @@ def _check_data(net, X, y, name_X, name_y):
 
 
 def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=None, seed=0,
-        augment=None, callbacks=(), until=None, history=None, eval_every=1):
+        augment=None, callbacks=(), until=None, history=None, eval_every=1, validation=None,
+        patience=None):
     """Train ``net`` with ``optimizer`` and return the History.
 
     X: (N, D) inputs; y: (N,) labels (or targets for ``loss="mse"``). ``batch_size=None`` is full
@@ -106,30 +128,60 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     ``augment(X, y, rng) -> (X, y)`` is applied to the training set afresh every epoch (e.g.
     ``regutils.augment.Jitter(0.1)``). After every epoch each ``callback(epoch, net, history)`` is
     called; a dict it returns is recorded in the history. ``until(history) -> bool`` stops early.
-    ``history``: continue an earlier run (warm start); epochs are counted on from it.
-    ``seed``: int or ``numpy.random.Generator`` for shuffling and augmentation.
+    ``history``: continue an earlier run (warm start); epochs are counted on from it, and with the
+    same ``seed`` the run continues its random stream (two runs of 50 epochs = one of 100).
+    ``seed``: an integer >= 0 or a ``numpy.random.Generator``, for shuffling and augmentation.
     ``eval_every``: evaluate and record (and call the callbacks and ``until``) every that many
     epochs and after the last one; 1 records every epoch.
+    ``validation=(X_val, y_val)`` records ``val_loss`` / ``val_acc``; with ``patience=k``, training
+    stops once the validation loss has not improved for k evaluations, and the weights of the best
+    evaluation come back (early stopping; ``history.best_epoch``).
 
-    Raises TrainingDiverged if the loss becomes NaN or infinite.
+    Raises TrainingDiverged if the loss or a weight becomes NaN/inf or explodes (``BLOW_UP``).
     """
     X, y = _check_data(net, X, y, "X", "y")
+    if (X_test is None) != (y_test is None):
+        missing = "X_test" if X_test is None else "y_test"
+        checks.fail(missing, "given together with " + ("y_test" if missing == "X_test" else "X_test"),
+                    None)
     has_test = X_test is not None
     if has_test:
         X_test, y_test = _check_data(net, X_test, y_test, "X_test", "y_test")
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            checks.fail("validation", "a pair (X_val, y_val)", validation, TypeError)
+        validation = _check_data(net, *validation, "X_val", "y_val")
+    if patience is not None:
+        if validation is None:
+            checks.fail("patience", "None unless validation=(X_val, y_val) is given", patience)
+        patience = checks.integer("patience", patience, minimum=1)
+    if not callable(getattr(optimizer, "step", None)):
+        checks.fail("optimizer", "an optimizer such as regutils.SGD(lr=0.1)", optimizer, TypeError)
     epochs = checks.integer("epochs", epochs, minimum=0)
     eval_every = checks.integer("eval_every", eval_every, minimum=1)
     n = len(X)
     if batch_size is not None:
         batch_size = checks.integer("batch_size", batch_size, minimum=1)
-    if callable(callbacks):
-        callbacks = (callbacks,)
-    rng = np.random.default_rng(seed)
-    history = History() if history is None else history
+    if augment is not None:
+        checks.function("augment", augment)
+    callbacks = (callbacks,) if callable(callbacks) else tuple(callbacks)
+    for callback in callbacks:
+        checks.function("callbacks", callback)
+    if until is not None:
+        checks.function("until", until)
+    if history is None:
+        history = History()
+    elif not isinstance(history, History):
+        checks.fail("history", "a History returned by an earlier fit", type(history).__name__,
+                    TypeError)
+    rng = _stream(history, seed)
     params = net.parameters()
     net.train()
     start = history.epochs
     last = start + epochs
+    size0 = max(_norm(params), 1.0)
+    loss0 = None
+    best = (np.inf, None, None)  # (validation loss, epoch, weights)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(start + 1, last + 1):
             Xe, ye = (X, y) if augment is None else augment(X, y, rng)
@@ -142,31 +194,58 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
             total, count = 0.0, 0
             for Xb, yb in batches:
                 loss, grads = net.loss_and_grads(Xb, yb)
-                if not np.isfinite(loss):
-                    _diverged(net, optimizer, epoch, loss)
+                loss0 = max(loss, 1.0) if loss0 is None else loss0
+                if not loss < BLOW_UP * loss0:  # NaN fails this too
+                    _diverged(net, optimizer, epoch, f"the loss became {loss:.3g}")
                 optimizer.step(params, grads)
                 total += loss * len(Xb)
                 count += len(Xb)
+            size = _norm(params)
+            if not size < BLOW_UP * size0:
+                _diverged(net, optimizer, epoch, f"‖w‖ became {size:.3g}")
             if epoch % eval_every and epoch != last:
                 continue
             record = {"epoch": epoch, "objective": total / count}
             record["train_loss"], record["train_acc"] = evaluate(net, X, y)
-            if not np.isfinite(record["train_loss"]):
-                _diverged(net, optimizer, epoch, record["train_loss"])
             if has_test:
                 record["test_loss"], record["test_acc"] = evaluate(net, X_test, y_test)
-            history.record(**record)
+            if validation is not None:
+                record["val_loss"], record["val_acc"] = evaluate(net, *validation)
+                if record["val_loss"] < best[0]:
+                    best = (record["val_loss"], epoch, {k: v.copy() for k, v in params.items()})
+            history.record(**record)  # a whole row: keys stay aligned even after an interrupt
             for callback in callbacks:
-                extra = callback(epoch, net, history)
-                if extra:
-                    history.record(**extra)
+                history.amend(**(callback(epoch, net, history) or {}))
             if until is not None and until(history):
                 break
+            if patience is not None and epoch - best[1] >= patience * eval_every:
+                break
+    if patience is not None and best[2] is not None:
+        for name, w in params.items():
+            w[...] = best[2][name]
+        history.best_epoch = best[1]
     return history
 
 
-def _diverged(net, optimizer, epoch, loss):
+def _stream(history, seed):
+    """The run's random stream: continued from ``history`` when resumed with the same seed."""
+    if history.rng is not None and isinstance(seed, numbers.Integral) and seed == history.seed:
+        return history.rng
+    history.rng, history.seed = checks.rng("seed", seed), seed
+    return history.rng
+
+
+def _norm(params):
+    """‖w‖ over every parameter (NaN or inf as soon as one entry is)."""
+    return float(np.sqrt(sum(float(np.vdot(w, w)) for w in params.values())))
+
+
+def _diverged(net, optimizer, epoch, what):
+    strengths = [f"λ={net.penalty.lam:g}"] if net.penalty.lam else []
+    strengths += [f"{name}={getattr(optimizer, name):g}" for name in ("weight_decay", "prox_l1")
+                  if getattr(optimizer, name, 0)]
     raise TrainingDiverged(
-        f"training diverged at epoch {epoch}: the loss became {loss} "
-        f"(learning rate η: lr={optimizer.lr:g}, λ={net.penalty.lam:g}). "
-        "Try a smaller η (learning rate) or a smaller λ.")
+        f"training diverged at epoch {epoch}: {what} (learning rate η: lr={optimizer.lr:g}, "
+        f"{', '.join(strengths) or 'no regularization'}). Try a smaller η (learning rate)"
+        + (" or a smaller " + " / ".join(s.split("=")[0] for s in strengths) if strengths else "")
+        + ".")
