@@ -24,8 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from regutils import explore  # noqa: E402
-from regutils import widgets as rw  # noqa: E402
+from regutils import panels as rw  # noqa: E402
 
 PLANS = [  # panel, control, values to cycle through (each move is a new setting)
     ("penalty", "lam", [0.0, 1e-4, 1e-3, 1e-2, 0.1, 1.0]),
@@ -127,11 +126,11 @@ def main(argv=None):
           "would show as wall time)")
 
     # the overfitting the 2-D panels are meant to show, with the benchmark's settings
-    base = explore.Settings()
-    free, reg = explore.train(base), explore.train(base.replace(penalty="l2", lam=1e-2))
+    base = rw.Settings()
+    free, reg = rw.train(base), rw.train(base.replace(penalty="l2", lam=1e-2))
     print(f"\ngap (train acc − test acc), moons, 200 points, 2-64-64-2, {base.epochs} epochs: "
           f"λ = 0: {free.metrics['gap']:.3f}   L2 λ = 1e-2: {reg.metrics['gap']:.3f}")
-    digits = explore.train(explore.digits_settings(corruption=1.0))
+    digits = rw.train(rw.digits_settings(corruption=1.0))
     print(f"digits, all labels random, {digits.settings.epochs} epochs: train acc "
           f"{digits.metrics['train_acc']:.3f}, test acc {digits.metrics['test_acc']:.3f} "
           f"({1000 * digits.seconds:.0f} ms per setting)")

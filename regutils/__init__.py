@@ -12,14 +12,14 @@ sign(0) = 0; biases are not penalized unless asked; every random function takes 
 """
 from .augment import (Jitter, RandomFlip, RandomShift, flip_horizontal, flip_vertical, jitter,
                       random_shift, shift)
-from .data import (DATASETS_2D, corrupt_labels, digits_split, gaussian_pixels, load_digits, make_2d,
-                   make_circles, make_moons, make_spiral, make_xor, random_pixels, shuffle_pixels,
-                   train_test_split)
+from .data import (DATASETS_2D, corrupt_labels, digits_split, gaussian_pixels, grid_points, load_digits,
+                   make_2d, make_circles, make_moons, make_spiral, make_xor, random_pixels,
+                   shuffle_pixels, train_test_split)
 from .gradcheck import check_layer, check_loss, check_network, check_penalty, numerical_gradient, rel_error
 from .layers import Dense, Dropout, GaussianNoise, Layer, ReLU, Tanh
-from .losses import mean_squared_error, softmax, softmax_cross_entropy
+from .losses import log_softmax, mean_squared_error, softmax, softmax_cross_entropy
 from .model import MLP, Network
-from .optim import SGD, Adam, AdamW
+from .optim import SGD, Adam, AdamW, Optimizer
 from .penalties import L1, L2, NoPenalty, Penalty, make_penalty, soft_threshold
 from .train import History, TrainingDiverged, evaluate, fit, one_blas_thread
 

@@ -2,6 +2,7 @@
 
 Every function that draws random numbers takes ``seed`` (an int or a numpy Generator).
 """
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,3 +176,16 @@ def gaussian_pixels(X, seed=0):
     X = np.asarray(X)
     rng = np.random.default_rng(seed)
     return np.clip(X.mean() + X.std() * rng.standard_normal(X.shape), 0, 1)
+
+
+@functools.lru_cache(maxsize=16)
+def grid_points(extent, resolution=80, dtype=np.float64):
+    """The (R·R, 2) points of a regular grid over ``extent`` (xmin, xmax, ymin, ymax, a tuple),
+    row by row from the bottom. Cached and read-only: a panel evaluates the same grid each time."""
+    xmin, xmax, ymin, ymax = extent
+    xs = np.linspace(xmin, xmax, resolution)
+    ys = np.linspace(ymin, ymax, resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    grid = np.c_[xx.ravel(), yy.ravel()].astype(dtype)
+    grid.flags.writeable = False
+    return grid

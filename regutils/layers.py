@@ -52,16 +52,16 @@ class Dense(Layer):
         rng = np.random.default_rng(seed)
         W = rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)
         self.params = {"W": W.astype(dtype), "b": np.zeros(n_out, dtype=dtype)}
-        self.need_dX = True  # the first layer of a network skips dX (nothing consumes it)
 
     def forward(self, X):
         self.cache = X
         return X @ self.params["W"] + self.params["b"]
 
-    def backward(self, dout):
+    def backward(self, dout, need_dX=True):
+        """``need_dX=False`` skips dX (a network's first Dense layer: nothing consumes it)."""
         X = self.cache
         grads = {"W": X.T @ dout, "b": dout.sum(axis=0)}
-        dX = dout @ self.params["W"].T if self.need_dX else None
+        dX = dout @ self.params["W"].T if need_dX else None
         return dX, grads
 
     def __repr__(self):
@@ -103,8 +103,8 @@ class Dropout(Layer):
     - ``rule="vanilla"`` (the slide's code): ``out = X * U``; at test time ``out = X * p``
       ("drop in forward pass, scale at test time");
     - ``rule="inverted"``: ``out = X * U / p``; at test time ``out = X`` (nothing to scale).
-    Either way the expected training output equals the test output. Backward applies the same mask
-    (and the same 1/p), the gradient of ``out`` with respect to ``X``.
+    Either way the expected training output equals the test output. Backward applies the same
+    factor (mask and 1/p), the gradient of ``out`` with respect to ``X``.
 
     ``sample_at_test = True`` keeps drawing masks in eval mode (Monte-Carlo prediction).
     """
@@ -118,25 +118,31 @@ class Dropout(Layer):
         self.sample_at_test = False
         self.mask = None
 
-    def _factor(self):
-        """What a unit is multiplied by when it is kept: 1/p (inverted) or 1 (vanilla)."""
-        return 1.0 / self.keep_prob if self.rule == "inverted" else 1.0
-
     def forward(self, X):
+        if self.training or self.sample_at_test:
+            factor = self.draw_mask(X)      # (N, D): U/p (inverted) or U (vanilla)
+        else:
+            factor = self.test_factor(X)    # (1, D): 1 (inverted) or p (vanilla)
+        self.cache = factor                 # backward multiplies by the same array
+        return X * factor
+
+    def draw_mask(self, X):
+        """A fresh mask for X (N, D), times 1/p when inverted; the last one again if ``hold``."""
+        if self.hold and self.mask is not None and self.mask.shape == X.shape:
+            return self.mask
         p = self.keep_prob
-        if not (self.training or self.sample_at_test):  # test time, deterministic
-            self.cache = 1.0 if self.rule == "inverted" else p
-            return X if self.rule == "inverted" else X * p
-        if p == 1.0:
-            self.cache = 1.0
-            return X
-        if not (self.hold and self.mask is not None and self.mask.shape == X.shape):
-            U = self.rng.random(X.shape, dtype=np.float32 if X.dtype == np.float32 else np.float64)
-            self.mask = (U < p).astype(X.dtype)
-            if self.rule == "inverted":
-                self.mask *= X.dtype.type(1.0 / p)
-        self.cache = self.mask
-        return X * self.mask
+        if p == 1.0:  # every unit kept: no draw, so p = 1 leaves the random stream alone
+            return np.ones((1, X.shape[-1]), dtype=np.result_type(X.dtype, np.float32))
+        U = self.rng.random(X.shape, dtype=np.float32 if X.dtype == np.float32 else np.float64)
+        self.mask = (U < p).astype(X.dtype)
+        if self.rule == "inverted":
+            self.mask *= X.dtype.type(1.0 / p)
+        return self.mask
+
+    def test_factor(self, X):
+        """What every unit is multiplied by at test time, as a (1, D) row: p (vanilla) or 1."""
+        return np.full((1, X.shape[-1]), self.keep_prob if self.rule == "vanilla" else 1.0,
+                       dtype=np.result_type(X.dtype, np.float32))
 
     def backward(self, dout):
         return dout * self.cache, {}

@@ -2,34 +2,30 @@
 import numpy as np
 
 
-def _row_max(scores):
-    """The maximum of each row of (N, C) scores, as an (N, 1) column.
-
-    Same numbers as ``scores.max(axis=1, keepdims=True)``, 3-15x faster for few classes: NumPy
-    reduces a short last axis slowly, the first axis of the (C, N) transpose quickly.
-    """
-    return np.ascontiguousarray(scores.T).max(axis=0)[:, None]
+def log_softmax(logits):
+    """log softmax over the last axis of (..., C) scores, stable: the maximum is subtracted first
+    (log-sum-exp), so that large scores do not overflow."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
 def softmax(logits):
-    """Row-wise softmax of (N, C) scores, stable: the row maximum is subtracted first."""
-    z = logits - _row_max(logits)
+    """softmax over the last axis of (..., C) scores, e.g. (N, C), stable as ``log_softmax``."""
+    z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def softmax_cross_entropy(logits, y):
     """Cross-entropy of softmax(logits) against integer labels.
 
     logits: (N, C) scores; y: (N,) labels in 0..C-1.
-    L = -(1/N) Σᵢ log softmax(logitsᵢ)[yᵢ], computed with log-sum-exp so that large scores do not
-    overflow. Gradient: (softmax(logits) - onehot(y)) / N.
+    L = -(1/N) Σᵢ log softmax(logitsᵢ)[yᵢ]. Gradient: (softmax(logits) - onehot(y)) / N.
     """
     n = logits.shape[0]
-    z = logits - _row_max(logits)
-    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    log_probs = log_softmax(logits)
     rows = np.arange(n)
-    loss = -log_probs[rows, y].sum() / n  # = -mean, without np.mean's Python overhead
+    loss = -np.mean(log_probs[rows, y])
     dlogits = np.exp(log_probs)
     dlogits[rows, y] -= 1
     dlogits /= n

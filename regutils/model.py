@@ -35,12 +35,11 @@ class Network:
         self.layers = layers
         self.loss_name = checks.choice("loss", loss, tuple(LOSSES))
         self.penalty = make_penalty(penalty, lam)
-        dense = [layer for layer in layers if isinstance(layer, Dense)]
-        for layer in dense:  # a layer may have been the first one of another network before
-            layer.need_dX = True
-        if dense and all(not l.params for l in layers[:layers.index(dense[0])]):
-            dense[0].need_dX = False  # the input's gradient is never used; skipping it saves time
         self.training = True
+        # backward stops at the first Dense layer and skips its dX when nothing below it has
+        # parameters (the input's gradient is never used): GAIN
+        first = next((i for i, l in enumerate(layers) if isinstance(l, Dense)), -1)
+        self._first = first if first >= 0 and not any(l.params for l in layers[:first]) else -1
 
     # -- modes -------------------------------------------------------------------------------
     def train(self):
@@ -95,19 +94,49 @@ class Network:
         return self.weights()[0].shape[0]
 
     # -- forward / backward ------------------------------------------------------------------
-    def forward(self, X):
-        """Scores (N, C) for inputs X (N, D), in the current mode."""
+    def forward(self, X, masks=None):
+        """Scores (N, C) for inputs X (N, D), in the current mode.
+
+        masks: one 0/1 array (M, units) per Dropout layer, input to output. Then the scores
+        (M, N, C) of the M sub-networks they pick: each Dropout multiplies by its mask (and by 1/p
+        when inverted) as in training, GaussianNoise is left out (its test-time behaviour), and
+        the mode and random generators are not touched.
+        """
+        if masks is not None:
+            return self._forward_masks(X, masks)
         for layer in self.layers:
             X = layer.forward(X)
         return X
 
+    def _forward_masks(self, X, masks):
+        X = checks.finite_array("X", X, ndim=2)
+        drops = [l for l in self.layers if isinstance(l, Dropout)]
+        masks = [np.atleast_2d(np.asarray(m, dtype=np.float64)) for m in masks]
+        if len(masks) != len(drops):
+            checks.fail("masks", f"one mask per Dropout layer ({len(drops)})", f"{len(masks)} masks")
+        M = masks[0].shape[0] if masks else 1
+        H = np.broadcast_to(X, (M, *X.shape))
+        j = 0
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                m = masks[j]
+                if m.shape != (M, H.shape[-1]):
+                    checks.fail(f"masks[{j}].shape", f"({M}, {H.shape[-1]})", m.shape)
+                factor = 1.0 / layer.keep_prob if layer.rule == "inverted" else 1.0
+                H = H * (factor * m)[:, None, :]
+                j += 1
+            elif not isinstance(layer, GaussianNoise):
+                H = layer.forward(H)
+        return H
+
     def backward(self, dout):
         """Gradients of all parameters, by name, for the upstream gradient ``dout`` (N, C)."""
         grads = {}
-        for i in range(len(self.layers) - 1, -1, -1):
-            if dout is None:  # below the first Dense layer (need_dX=False): no parameters left
-                break
-            dout, g = self.layers[i].backward(dout)
+        for i in range(len(self.layers) - 1, max(self._first, 0) - 1, -1):
+            if i == self._first:
+                dout, g = self.layers[i].backward(dout, need_dX=False)
+            else:
+                dout, g = self.layers[i].backward(dout)
             for k, v in g.items():
                 grads[f"{i}.{k}"] = v
         return grads
@@ -152,17 +181,17 @@ class Network:
             for layer, (r, s) in zip(drops, saved):
                 layer.rng, layer.sample_at_test = r, s
 
-    def predict_proba(self, X, rule="scale", k=50, seed=0):
+    def predict_proba(self, X, test_rule="scale", k=50, seed=0):
         """Class probabilities (N, C) at test time (the network is left in the mode it was in).
 
-        rule="scale": every unit active, each Dropout applies its deterministic test-time rule —
+        test_rule="scale": every unit active, each Dropout applies its deterministic test-time rule —
         scaling by p (vanilla) or nothing (inverted, the 1/p was applied in training). This is the
         weight-scaling approximation of E_z[f(x, z)].
-        rule="mc": the Monte-Carlo average of softmax(f(x, z)) over ``k`` random masks z (drawn from
+        test_rule="mc": the Monte-Carlo average of softmax(f(x, z)) over ``k`` random masks z (drawn from
         ``seed``), an estimate of Σ_z p(z) f(x, z).
         For ``loss="mse"`` the outputs themselves are returned (averaged the same way).
         """
-        checks.choice("rule", rule, TEST_RULES)
+        checks.choice("test_rule", test_rule, TEST_RULES)
         X = checks.finite_array("X", X, ndim=2)
         if X.shape[1] != self.n_inputs:
             raise ValueError(f"X must have {self.n_inputs} columns (the network's input size), "
@@ -171,7 +200,7 @@ class Network:
         self.eval()
         out = softmax if self.loss_name == "cross_entropy" else (lambda z: z)
         try:
-            if rule == "scale":
+            if test_rule == "scale":
                 return out(self.forward(X))
             k = checks.integer("k", k, minimum=1)
             with self._sampling_masks(seed):
@@ -183,13 +212,13 @@ class Network:
             if was_training:
                 self.train()
 
-    def predict(self, X, rule="scale", k=50, seed=0):
+    def predict(self, X, test_rule="scale", k=50, seed=0):
         """Predicted class labels (N,) under the same test-time rules as ``predict_proba``."""
-        return self.predict_proba(X, rule, k, seed).argmax(axis=1)
+        return self.predict_proba(X, test_rule, k, seed).argmax(axis=1)
 
-    def accuracy(self, X, y, rule="scale", k=50, seed=0):
+    def accuracy(self, X, y, test_rule="scale", k=50, seed=0):
         """Share of correct predictions on (X, y)."""
-        pred = self.predict(X, rule, k, seed)
+        pred = self.predict(X, test_rule, k, seed)
         y = checks.labels("y", y, n_classes=self.n_outputs, n=len(pred))
         return float(np.mean(pred == y))
 
@@ -198,15 +227,18 @@ class Network:
         return "\n".join([f"Network(loss={self.loss_name!r}, penalty={self.penalty!r})", *lines])
 
 
-def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, dropout_rule="inverted",
-        input_noise=0.0, hidden_noise=0.0, loss="cross_entropy", penalty="none", lam=0.0,
-        penalize_bias=False, seed=0, dtype=np.float64):
+def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, rule="inverted",
+        input_sigma=0.0, hidden_sigma=0.0, loss="cross_entropy", penalty="none", lam=0.0,
+        penalize_bias=False, seed=0, dtype=np.float64, switchable=False):
     """A multilayer perceptron in one call.
 
     sizes: [D, H1, ..., C], e.g. ``[2, 64, 64, 2]``. After each hidden Dense layer come the
-    activation, then GaussianNoise(hidden_noise) if σ > 0, then Dropout(keep_prob) if p < 1.
-    The input gets GaussianNoise(input_noise) and Dropout(input_keep_prob) likewise. Every random
-    part gets its own seed spawned from ``seed``.
+    activation, then GaussianNoise(hidden_sigma) if σ > 0, then Dropout(keep_prob, rule) if p < 1.
+    The input gets GaussianNoise(input_sigma) and Dropout(input_keep_prob) likewise. Every random
+    part gets its own seed spawned from ``seed``, so the initial weights do not depend on p or σ.
+    ``switchable=True`` puts in the input noise and every hidden noise and dropout layer even at
+    σ = 0 and p = 1 (where they are the identity), so that a running network can switch them on
+    (the explorer panels' live mode).
 
     >>> print(MLP([2, 8, 2], keep_prob=0.5, penalty="l2", lam=1e-3))
     Network(loss='cross_entropy', penalty=L2(lam=0.001))
@@ -219,22 +251,20 @@ def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, dropout_ru
         checks.fail("sizes", "a list of at least two layer sizes, e.g. [2, 64, 2]", sizes)
     sizes = [checks.integer(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
     checks.choice("activation", activation, tuple(ACTIVATIONS))
-    checks.choice("dropout_rule", dropout_rule, RULES)
+    checks.choice("rule", rule, RULES)
     checks.keep_prob(keep_prob)
     checks.keep_prob(input_keep_prob, "input_keep_prob")
-    checks.nonnegative("input_noise", input_noise)
-    checks.nonnegative("hidden_noise", hidden_noise)
+    checks.nonnegative("input_sigma", input_sigma)
+    checks.nonnegative("hidden_sigma", hidden_sigma)
     if np.dtype(dtype) not in (np.float32, np.float64):
         checks.fail("dtype", "float32 or float64", dtype, TypeError)
-    # Each slot has its own seed, so the initial weights do not depend on p or σ: switching
-    # dropout on or off starts from the same network.
     seeds = np.random.SeedSequence(seed).spawn(3 * len(sizes))
     gain = 2.0 if activation == "relu" else 1.0
     layers = []
-    if input_noise > 0:
-        layers.append(GaussianNoise(input_noise, seed=seeds[-2]))
+    if input_sigma > 0 or switchable:
+        layers.append(GaussianNoise(input_sigma, seed=seeds[-2]))
     if input_keep_prob < 1:
-        layers.append(Dropout(input_keep_prob, dropout_rule, seed=seeds[-1]))
+        layers.append(Dropout(input_keep_prob, rule, seed=seeds[-1]))
     n_layers = len(sizes) - 1
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         last = i == n_layers - 1
@@ -242,8 +272,8 @@ def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, dropout_ru
         if last:
             break
         layers.append(ACTIVATIONS[activation]())
-        if hidden_noise > 0:
-            layers.append(GaussianNoise(hidden_noise, seed=seeds[3 * i + 1]))
-        if keep_prob < 1:
-            layers.append(Dropout(keep_prob, dropout_rule, seed=seeds[3 * i + 2]))
+        if hidden_sigma > 0 or switchable:
+            layers.append(GaussianNoise(hidden_sigma, seed=seeds[3 * i + 1]))
+        if keep_prob < 1 or switchable:
+            layers.append(Dropout(keep_prob, rule, seed=seeds[3 * i + 2]))
     return Network(layers, loss=loss, penalty=make_penalty(penalty, lam, penalize_bias))

@@ -24,28 +24,22 @@ def _is_weight(name):
     return name.rsplit(".", 1)[-1] == "W"
 
 
-class SGD:
-    """Stochastic gradient descent, with optional momentum μ (PyTorch's form) and weight decay.
+class Optimizer:
+    """What SGD and Adam share: ``step`` applies the decoupled weight decay, the step direction
+    of the subclass (``_direction``) and the proximal L1 step, in that order, to every parameter.
 
-    v ← μv + g;  w ← (1 − ηλ)w − ηv   (μ = 0: w ← (1 − ηλ)w − ηg)
+    w ← (1 − ηλ)w − η·direction;  then, with ``prox_l1``, w ← sign(w)·max(|w| − ηλ₁, 0).
+    Decay and proximal step touch the weights (names ending in "W"), not the biases.
     """
 
-    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0, prox_l1=0.0):
+    def __init__(self, lr, weight_decay=0.0, prox_l1=0.0):
         self.lr = checks.positive("lr", lr)
-        self.momentum = checks.in_range("momentum", momentum, 0, 1, high_open=True)
         self.weight_decay = checks.nonnegative("weight_decay", weight_decay)
         self.prox_l1 = checks.nonnegative("prox_l1", prox_l1)
         self.state = {}
 
     def _direction(self, name, g):
-        if self.momentum == 0:
-            return g
-        v = self.state.get(name)
-        if v is None:
-            v = self.state[name] = np.zeros_like(g)
-        v *= self.momentum
-        v += g
-        return v
+        raise NotImplementedError
 
     def step(self, params, grads):
         lr, wd = self.lr, self.weight_decay
@@ -59,11 +53,32 @@ class SGD:
 
     def __repr__(self):
         extra = "".join(f", {k}={getattr(self, k):g}" for k in ("momentum", "weight_decay", "prox_l1")
-                        if getattr(self, k))
+                        if getattr(self, k, 0))
         return f"{type(self).__name__}(lr={self.lr:g}{extra})"
 
 
-class Adam(SGD):
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum μ (PyTorch's form) and weight decay.
+
+    v ← μv + g;  w ← (1 − ηλ)w − ηv   (μ = 0: w ← (1 − ηλ)w − ηg)
+    """
+
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0, prox_l1=0.0):
+        super().__init__(lr, weight_decay, prox_l1)
+        self.momentum = checks.in_range("momentum", momentum, 0, 1, high_open=True)
+
+    def _direction(self, name, g):
+        if self.momentum == 0:
+            return g
+        v = self.state.get(name)
+        if v is None:
+            v = self.state[name] = np.zeros_like(g)
+        v *= self.momentum
+        v += g
+        return v
+
+
+class Adam(Optimizer):
     """Adam (Kingma & Ba 2015): moment estimates m, v with bias correction.
 
     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  step = m̂ / (√v̂ + ε),  m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
@@ -74,7 +89,7 @@ class Adam(SGD):
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, prox_l1=0.0):
-        super().__init__(lr, 0.0, weight_decay, prox_l1)
+        super().__init__(lr, weight_decay, prox_l1)
         self.beta1 = checks.in_range("beta1", beta1, 0, 1, high_open=True)
         self.beta2 = checks.in_range("beta2", beta2, 0, 1, high_open=True)
         self.eps = checks.positive("eps", eps)

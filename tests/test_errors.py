@@ -50,10 +50,10 @@ CASES = {
     "weight_decay<0": (lambda: ru.SGD(lr=0.1, weight_decay=-0.1), ValueError,
                        ["weight_decay", ">= 0", "-0.1"]),
     # negative noise σ
-    "input_noise<0": (lambda: ru.MLP([2, 4, 2], input_noise=-0.1), ValueError,
-                      ["input_noise", ">= 0", "-0.1"]),
-    "hidden_noise<0": (lambda: ru.MLP([2, 4, 2], hidden_noise=-2), ValueError,
-                       ["hidden_noise", ">= 0", "-2"]),
+    "input_sigma<0": (lambda: ru.MLP([2, 4, 2], input_sigma=-0.1), ValueError,
+                      ["input_sigma", ">= 0", "-0.1"]),
+    "hidden_sigma<0": (lambda: ru.MLP([2, 4, 2], hidden_sigma=-2), ValueError,
+                       ["hidden_sigma", ">= 0", "-2"]),
     "GaussianNoise sigma<0": (lambda: ru.GaussianNoise(-0.3), ValueError, ["sigma", ">= 0", "-0.3"]),
     "Jitter sigma<0": (lambda: ru.Jitter(-0.3), ValueError, ["sigma", ">= 0", "-0.3"]),
     "data noise<0": (lambda: ru.make_moons(100, noise=-0.2), ValueError, ["noise", ">= 0", "-0.2"]),
@@ -88,11 +88,11 @@ CASES = {
     # unknown names
     "Dropout rule": (lambda: ru.Dropout(0.5, rule="scaled"), ValueError,
                      ["rule", "'inverted', 'vanilla'", "'scaled'"]),
-    "MLP dropout_rule": (lambda: ru.MLP([2, 4, 2], keep_prob=0.5, dropout_rule="bogus"), ValueError,
-                         ["dropout_rule", "'inverted', 'vanilla'", "'bogus'"]),
-    "MLP dropout_rule p=1": (lambda: ru.MLP([2, 4, 2], dropout_rule="bogus"), ValueError,
-                             ["dropout_rule", "'inverted', 'vanilla'", "'bogus'"]),
-    "predict rule": (lambda: net().predict_proba(X, rule="average"), ValueError,
+    "MLP rule": (lambda: ru.MLP([2, 4, 2], keep_prob=0.5, rule="bogus"), ValueError,
+                         ["rule", "'inverted', 'vanilla'", "'bogus'"]),
+    "MLP rule p=1": (lambda: ru.MLP([2, 4, 2], rule="bogus"), ValueError,
+                             ["rule", "'inverted', 'vanilla'", "'bogus'"]),
+    "predict rule": (lambda: net().predict_proba(X, test_rule="average"), ValueError,
                      ["rule", "'scale', 'mc'", "'average'"]),
     "penalty name": (lambda: ru.MLP([2, 4, 2], penalty="l3", lam=0.1), ValueError,
                      ["penalty", "'none', 'l2', 'l1'", "'l3'"]),
@@ -116,7 +116,7 @@ CASES = {
     # other arguments with a promised range
     "epochs<0": (lambda: fit(X, Y, epochs=-1), ValueError, ["epochs", ">= 0", "-1"]),
     "batch_size=0": (lambda: fit(X, Y, batch_size=0), ValueError, ["batch_size", ">= 1", "0"]),
-    "mc k=0": (lambda: net().predict_proba(X, rule="mc", k=0), ValueError, ["k", ">= 1", "0"]),
+    "mc k=0": (lambda: net().predict_proba(X, test_rule="mc", k=0), ValueError, ["k", ">= 1", "0"]),
     "test_size": (lambda: ru.train_test_split(X, Y, test_size=1.5), ValueError,
                   ["test_size", "(0, 1)", "1.5"]),
     "corruption fraction": (lambda: ru.corrupt_labels(Y, 1.2), ValueError, ["fraction", "[0, 1]", "1.2"]),
@@ -163,7 +163,7 @@ def test_message_template():
 
 def test_good_edge_values_are_accepted():
     ru.Dropout(1.0)
-    ru.MLP([2, 4, 2], keep_prob=1, input_keep_prob=1e-3, lam=0, input_noise=0)
+    ru.MLP([2, 4, 2], keep_prob=1, input_keep_prob=1e-3, lam=0, input_sigma=0)
     ru.L2(0.0)
     ru.SGD(lr=1e-12, momentum=0.0)
     ru.MLP((2, np.int64(3), 2))

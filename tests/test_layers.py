@@ -191,7 +191,7 @@ def test_vanilla_plus_test_scaling_equals_inverted():
     equals an inverted network with weights p·W, at train time (same masks) and at test time."""
     p = 0.6
     X = rng(16).standard_normal((30, 4))
-    nets = {rule: ru.MLP([4, 16, 16, 3], keep_prob=p, dropout_rule=rule, seed=5)
+    nets = {rule: ru.MLP([4, 16, 16, 3], keep_prob=p, rule=rule, seed=5)
             for rule in ("vanilla", "inverted")}
     for layer in nets["inverted"].layers[1:]:  # every Dense after a Dropout
         if isinstance(layer, ru.Dense):

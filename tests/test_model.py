@@ -20,8 +20,8 @@ def data(n=10, d=3, c=3, seed=0):
 
 # -- construction ------------------------------------------------------------------------------
 def test_mlp_layer_order():
-    net = ru.MLP([4, 8, 6, 3], keep_prob=0.5, input_keep_prob=0.8, input_noise=0.1,
-                 hidden_noise=0.2, activation="tanh")
+    net = ru.MLP([4, 8, 6, 3], keep_prob=0.5, input_keep_prob=0.8, input_sigma=0.1,
+                 hidden_sigma=0.2, activation="tanh")
     kinds = [type(layer).__name__ for layer in net.layers]
     assert kinds == ["GaussianNoise", "Dropout", "Dense", "Tanh", "GaussianNoise", "Dropout",
                      "Dense", "Tanh", "GaussianNoise", "Dropout", "Dense"]
@@ -40,7 +40,7 @@ def test_mlp_without_regularizers_is_plain():
 
 def test_mlp_is_seeded_and_weights_do_not_depend_on_regularizers():
     a = ru.MLP([2, 8, 8, 2], seed=0).weights()
-    b = ru.MLP([2, 8, 8, 2], keep_prob=0.5, hidden_noise=0.3, input_noise=0.1, penalty="l1",
+    b = ru.MLP([2, 8, 8, 2], keep_prob=0.5, hidden_sigma=0.3, input_sigma=0.1, penalty="l1",
                lam=0.1, seed=0).weights()
     c = ru.MLP([2, 8, 8, 2], seed=1).weights()
     for wa, wb in zip(a, b):
@@ -69,7 +69,7 @@ def test_set_penalty_keeps_the_weights():
 
 # -- modes -------------------------------------------------------------------------------------
 def test_train_and_eval_modes():
-    net = ru.MLP([3, 20, 2], keep_prob=0.5, hidden_noise=0.3, seed=0)
+    net = ru.MLP([3, 20, 2], keep_prob=0.5, hidden_sigma=0.3, seed=0)
     X, _ = data(d=3)
     assert not np.array_equal(net.forward(X), net.forward(X))  # fresh masks and noise
     net.eval()
@@ -80,7 +80,7 @@ def test_train_and_eval_modes():
 
 
 def test_hold_noise_reuses_masks_and_noise_only_inside_the_block():
-    net = ru.MLP([3, 20, 2], keep_prob=0.5, hidden_noise=0.3, input_noise=0.2, seed=0)
+    net = ru.MLP([3, 20, 2], keep_prob=0.5, hidden_sigma=0.3, input_sigma=0.2, seed=0)
     X, _ = data(d=3)
     first = net.forward(X)
     with net.hold_noise():
@@ -95,7 +95,7 @@ def test_predict_proba_leaves_the_mode_alone(mode):
     getattr(net, mode)()
     X, _ = data(d=3)
     for rule in ("scale", "mc"):
-        p = net.predict_proba(X, rule=rule, k=3)
+        p = net.predict_proba(X, test_rule=rule, k=3)
         assert net.training == (mode == "train")
         assert all(l.training == (mode == "train") for l in net.layers)
         np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-12)
@@ -116,7 +116,7 @@ def test_predict_scale_rule_is_deterministic_and_uses_test_time_dropout():
     """rule="scale": vanilla nets multiply by p, inverted nets do nothing (by hand for one layer)."""
     X, _ = data(n=6, d=3)
     for rule, factor in (("vanilla", 0.4), ("inverted", 1.0)):
-        net = ru.MLP([3, 7, 2], keep_prob=0.4, dropout_rule=rule, seed=2)
+        net = ru.MLP([3, 7, 2], keep_prob=0.4, rule=rule, seed=2)
         (W1, b1), (W2, b2) = [(l.params["W"], l.params["b"]) for l in net.layers if l.params]
         logits = factor * np.maximum(X @ W1 + b1, 0) @ W2 + b2
         expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -125,12 +125,12 @@ def test_predict_scale_rule_is_deterministic_and_uses_test_time_dropout():
 
 # -- whole-network gradient checks (float64, relative error < 1e-7) -----------------------------
 NETWORKS = {
-    "l2+dropout+noise": dict(keep_prob=0.7, hidden_noise=0.2, input_noise=0.1, penalty="l2",
+    "l2+dropout+noise": dict(keep_prob=0.7, hidden_sigma=0.2, input_sigma=0.1, penalty="l2",
                              lam=0.05),
-    "l1+vanilla-dropout+noise": dict(keep_prob=0.6, dropout_rule="vanilla", hidden_noise=0.2,
-                                     input_noise=0.1, penalty="l1", lam=0.05),
+    "l1+vanilla-dropout+noise": dict(keep_prob=0.6, rule="vanilla", hidden_sigma=0.2,
+                                     input_sigma=0.1, penalty="l1", lam=0.05),
     "l2+penalized-bias": dict(keep_prob=0.8, penalty="l2", lam=0.1, penalize_bias=True),
-    "tanh+mse+l2": dict(activation="tanh", loss="mse", keep_prob=0.7, hidden_noise=0.1,
+    "tanh+mse+l2": dict(activation="tanh", loss="mse", keep_prob=0.7, hidden_sigma=0.1,
                         penalty="l2", lam=0.05),
     "input-dropout+l1": dict(input_keep_prob=0.8, keep_prob=0.7, penalty="l1", lam=0.05),
 }
@@ -175,7 +175,7 @@ def test_loss_and_grads_is_data_loss_plus_penalty():
 
 
 def test_float32_network_stays_float32():
-    net = ru.MLP([4, 8, 3], keep_prob=0.8, hidden_noise=0.1, penalty="l2", lam=1e-3,
+    net = ru.MLP([4, 8, 3], keep_prob=0.8, hidden_sigma=0.1, penalty="l2", lam=1e-3,
                  dtype=np.float32, seed=0)
     X, y = data(n=8, d=4, c=3)
     X = X.astype(np.float32)
@@ -191,7 +191,7 @@ def test_float32_network_stays_float32():
 # -- Monte-Carlo versus weight scaling ---------------------------------------------------------
 def _linear_softmax(p, rule, D=8, C=3, seed=0, scale=0.7):
     """Softmax regression with dropout on its D inputs: MLP([D, C], input_keep_prob=p)."""
-    net = ru.MLP([D, C], input_keep_prob=p, dropout_rule=rule, seed=seed)
+    net = ru.MLP([D, C], input_keep_prob=p, rule=rule, seed=seed)
     dense = net.layers[-1]
     dense.params["W"][:] = scale * rng(seed + 1).standard_normal((D, C))
     dense.params["b"][:] = 0.1 * rng(seed + 2).standard_normal(C)
@@ -224,7 +224,7 @@ def test_weight_scaling_is_the_geometric_mean_for_softmax_regression(rule):
     p = 0.6
     net, X = _linear_softmax(p, rule)
     _, geometric = _all_masks(net, X, p, rule)
-    np.testing.assert_allclose(net.predict_proba(X, rule="scale"), geometric, rtol=1e-12)
+    np.testing.assert_allclose(net.predict_proba(X, test_rule="scale"), geometric, rtol=1e-12)
 
 
 def test_monte_carlo_approaches_the_exact_average_and_weight_scaling():
@@ -234,7 +234,7 @@ def test_monte_carlo_approaches_the_exact_average_and_weight_scaling():
     p, rule = 0.6, "inverted"
     net, X = _linear_softmax(p, rule, scale=0.2)
     exact, _ = _all_masks(net, X, p, rule)
-    scale = net.predict_proba(X, rule="scale")
+    scale = net.predict_proba(X, test_rule="scale")
     err_exact = {k: np.abs(net.predict_proba(X, "mc", k=k, seed=1) - exact).max()
                  for k in (1, 20, 4000)}
     err_scale = {k: np.abs(net.predict_proba(X, "mc", k=k, seed=1) - scale).max()
@@ -250,17 +250,17 @@ def test_monte_carlo_approaches_the_exact_average_and_weight_scaling():
 def test_monte_carlo_is_seeded_and_leaves_training_masks_alone():
     X, _ = data(n=20, d=3)
     net = ru.MLP([3, 16, 2], keep_prob=0.5, seed=0)
-    a = net.predict_proba(X, rule="mc", k=5, seed=3)
-    np.testing.assert_array_equal(a, net.predict_proba(X, rule="mc", k=5, seed=3))
-    assert not np.array_equal(a, net.predict_proba(X, rule="mc", k=5, seed=4))
-    assert not np.allclose(a, net.predict_proba(X, rule="scale"))
+    a = net.predict_proba(X, test_rule="mc", k=5, seed=3)
+    np.testing.assert_array_equal(a, net.predict_proba(X, test_rule="mc", k=5, seed=3))
+    assert not np.array_equal(a, net.predict_proba(X, test_rule="mc", k=5, seed=4))
+    assert not np.allclose(a, net.predict_proba(X, test_rule="scale"))
     twin = ru.MLP([3, 16, 2], keep_prob=0.5, seed=0)  # same training masks without the MC call
     np.testing.assert_array_equal(net.forward(X), twin.forward(X))
 
 
 # -- print(net) --------------------------------------------------------------------------------
 def test_print_net_shows_architecture_and_regularizers(capsys):
-    net = ru.MLP([2, 8, 2], keep_prob=0.5, dropout_rule="vanilla", hidden_noise=0.1,
+    net = ru.MLP([2, 8, 2], keep_prob=0.5, rule="vanilla", hidden_sigma=0.1,
                  penalty="l2", lam=1e-3)
     print(net)
     out = capsys.readouterr().out

@@ -118,3 +118,9 @@ def test_penalty_repr():
     assert repr(ru.L2(0.001)) == "L2(lam=0.001)"
     assert "L1" in repr(ru.L1(0.5)) and "0.5" in repr(ru.L1(0.5))
     assert "penalize_bias=True" in repr(ru.L1(0.5, penalize_bias=True))
+
+
+def test_penalty_gradients_check_numerically():
+    w = np.random.default_rng(0).standard_normal((4, 3))
+    assert ru.check_penalty(ru.L2(0.1), w) < 1e-8
+    assert ru.check_penalty(ru.L1(0.1), w) < 1e-8  # no entry near 0

@@ -64,12 +64,12 @@ def torch_loss(torch, net, X, y, loss, penalty, lam):
 
 CASES = {
     "ce+l2+inverted+noise": dict(loss="cross_entropy", penalty="l2", keep_prob=0.7,
-                                 dropout_rule="inverted", input_noise=0.1, hidden_noise=0.2),
+                                 rule="inverted", input_sigma=0.1, hidden_sigma=0.2),
     "ce+l1+vanilla+noise": dict(loss="cross_entropy", penalty="l1", keep_prob=0.6,
-                                dropout_rule="vanilla", input_noise=0.1, hidden_noise=0.2),
-    "mse+l2+vanilla": dict(loss="mse", penalty="l2", keep_prob=0.5, dropout_rule="vanilla",
+                                rule="vanilla", input_sigma=0.1, hidden_sigma=0.2),
+    "mse+l2+vanilla": dict(loss="mse", penalty="l2", keep_prob=0.5, rule="vanilla",
                            activation="tanh"),
-    "mse+l1+inverted": dict(loss="mse", penalty="l1", keep_prob=0.8, hidden_noise=0.3),
+    "mse+l1+inverted": dict(loss="mse", penalty="l1", keep_prob=0.8, hidden_sigma=0.3),
     "ce+none": dict(loss="cross_entropy", penalty="none"),
     "ce+l2+input-dropout": dict(loss="cross_entropy", penalty="l2", input_keep_prob=0.8,
                                 keep_prob=0.7),

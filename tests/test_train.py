@@ -132,7 +132,7 @@ def test_same_seed_same_history_bit_for_bit(moons):
     Xt, yt = ru.make_moons(100, noise=0.2, seed=1)
 
     def run(net_seed, fit_seed):
-        net = ru.MLP([2, 16, 16, 2], keep_prob=0.7, hidden_noise=0.1, input_noise=0.05,
+        net = ru.MLP([2, 16, 16, 2], keep_prob=0.7, hidden_sigma=0.1, input_sigma=0.05,
                      penalty="l2", lam=1e-3, seed=net_seed)
         h = ru.fit(net, ru.Adam(lr=0.01), X, y, Xt, yt, epochs=8, batch_size=32, seed=fit_seed,
                    augment=ru.Jitter(0.05))
@@ -290,9 +290,9 @@ def test_importing_and_using_regutils_changes_no_global_state():
         for module in pkgutil.iter_modules(ru.__path__):
             importlib.import_module("regutils." + module.name)
         X, y = ru.make_moons(50, seed=0)
-        net = ru.MLP([2, 8, 2], keep_prob=0.8, hidden_noise=0.1, seed=0)
+        net = ru.MLP([2, 8, 2], keep_prob=0.8, hidden_sigma=0.1, seed=0)
         ru.fit(net, ru.Adam(lr=0.01), X, y, epochs=2, batch_size=10, augment=ru.Jitter(0.1))
-        net.predict_proba(X, rule="mc", k=3)
+        net.predict_proba(X, test_rule="mc", k=3)
         ru.train_test_split(X, y); ru.corrupt_labels(y, 0.5); ru.load_digits()
         rng_after = pickle.dumps(np.random.get_state())
         rc_after = {k: repr(v) for k, v in matplotlib.rcParams.items()}

@@ -1,10 +1,12 @@
-"""regutils.explore: the pure compute behind the panels (no widgets here)."""
+"""regutils.panels.compute: the pure compute behind the panels (no widgets here)."""
 import numpy as np
 import pytest
 
 import regutils as ru
-from regutils import explore as ex
+from regutils import panels
 from regutils import plots
+from regutils.panels import compute
+
 
 FAST = dict(epochs=60, n_test=300, resolution=20)
 
@@ -13,51 +15,14 @@ def weights_of(net):
     return [w.copy() for w in net.weights()]
 
 
-# -- settings ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("field, value, exc, text", [
-    ("keep_prob", 1.5, ValueError, "keep_prob must be in (0, 1], got 1.5"),
-    ("keep_prob", 0.0, ValueError, "keep_prob must be in (0, 1]"),
-    ("dataset", "mnist", ValueError, "dataset must be one of"),
-    ("lam", -1.0, ValueError, "lam must be >= 0, got -1.0"),
-    ("penalty", "l3", ValueError, "penalty must be one of 'none', 'l1', 'l2'"),
-    ("rule", "standard", ValueError, "rule must be one of"),
-    ("test_rule", "mean", ValueError, "test_rule must be one of"),
-    ("k", 0, ValueError, "k must be an integer >= 1, got 0"),
-    ("epochs", 1.5, TypeError, "epochs must be an integer"),
-    ("input_sigma", -0.1, ValueError, "input_sigma must be >= 0"),
-    ("lr", 0.0, ValueError, "lr must be > 0"),
-    ("decoupled", "yes", TypeError, "decoupled must be True or False"),
-    ("corruption", 1.2, ValueError, "corruption must be in [0, 1], got 1.2"),
-    ("optimizer", "rmsprop", ValueError, "optimizer must be one of"),
-])
-def test_settings_validate_with_the_project_template(field, value, exc, text):
-    with pytest.raises(exc) as info:
-        ex.Settings(**{field: value})
-    assert text in str(info.value)
-    with pytest.raises(exc):
-        ex.Settings().replace(**{field: value})
-
-
-def test_settings_are_frozen_hashable_keys():
-    a, b = ex.Settings(lam=1e-3), ex.Settings(lam=1e-3)
-    assert a == b and hash(a) == hash(b)
-    assert a != a.replace(lam=1e-2)
-    assert {a: 1}[b] == 1
-    with pytest.raises(Exception):
-        a.lam = 2.0
-    with pytest.raises(TypeError, match="setting must be one of"):
-        a.replace(lambda_=1.0)
-    assert ex.Settings(hidden=32).hidden == (32,)
-
-
 # -- data -------------------------------------------------------------------------------------
 def test_data_depend_only_on_the_data_key_and_are_read_only():
-    s = ex.Settings(dataset="circles", n_train=100, n_test=200)
-    d = ex.make_data(s)
+    s = panels.Settings(dataset="circles", n_train=100, n_test=200)
+    d = compute.make_data(s)
     assert d.X.shape == (100, 2) and d.X_test.shape == (200, 2)
     assert d.X.dtype == np.float32
-    assert ex.make_data(s.replace(lam=0.5, keep_prob=0.3)) is d  # same data for every regularizer
-    other = ex.make_data(s.replace(seed=1))
+    assert compute.make_data(s.replace(lam=0.5, keep_prob=0.3)) is d  # same data for every regularizer
+    other = compute.make_data(s.replace(seed=1))
     assert not np.array_equal(other.X, d.X)
     with pytest.raises(ValueError):
         d.X[0, 0] = 1.0
@@ -68,11 +33,11 @@ def test_data_depend_only_on_the_data_key_and_are_read_only():
 
 
 def test_label_corruption_is_nested_and_spares_the_test_set():
-    base = ex.Settings(dataset="xor", n_train=400, n_test=100)
-    clean = ex.make_data(base)
+    base = panels.Settings(dataset="xor", n_train=400, n_test=100)
+    clean = compute.make_data(base)
     assert not clean.corrupted.any()
-    low = ex.make_data(base.replace(corruption=0.2))
-    high = ex.make_data(base.replace(corruption=0.6))
+    low = compute.make_data(base.replace(corruption=0.2))
+    high = compute.make_data(base.replace(corruption=0.6))
     np.testing.assert_array_equal(low.X, clean.X)
     np.testing.assert_array_equal(high.y_test, clean.y_test)
     assert 0.03 < low.corrupted.mean() < 0.2 < high.corrupted.mean() < 0.45  # ≈ f·(C−1)/C
@@ -80,7 +45,7 @@ def test_label_corruption_is_nested_and_spares_the_test_set():
 
 
 def test_digits_data_with_random_labels():
-    d = ex.make_data(ex.digits_settings(corruption=1.0))
+    d = compute.make_data(panels.digits_settings(corruption=1.0))
     assert d.X.shape[1] == 64 and d.n_classes == 10 and d.images.shape[1:] == (8, 8)
     assert len(d.X) + len(d.X_test) == 1797
     assert 0.85 < d.corrupted.mean() < 0.95  # 1.0 redraws every label, 9 in 10 change
@@ -88,23 +53,23 @@ def test_digits_data_with_random_labels():
 
 # -- network ----------------------------------------------------------------------------------
 def test_initial_weights_equal_mlp_and_do_not_depend_on_the_regularizer():
-    s = ex.Settings(hidden=(16, 8), dtype="float64")
+    s = panels.Settings(hidden=(16, 8), dtype="float64")
     reference = ru.MLP([2, 16, 8, 2], seed=0).weights()
     for changed in (s, s.replace(keep_prob=0.3, input_sigma=0.4, hidden_sigma=0.2, lam=3.0,
                                  penalty="l1", rule="vanilla")):
-        net = ex.build_network(changed)
+        net = compute.make_network(changed)
         for w, r in zip(net.weights(), reference):
             np.testing.assert_array_equal(w, r)
 
 
 def test_regularizer_goes_to_the_loss_or_to_the_optimizer():
-    s = ex.Settings(penalty="l2", lam=0.5)
-    net, opt = ex.build_network(s), ex.make_optimizer(s)
+    s = panels.Settings(penalty="l2", lam=0.5)
+    net, opt = compute.make_network(s), compute.make_optimizer(s)
     assert net.penalty.name == "l2" and net.penalty.lam == 0.5 and opt.weight_decay == 0
     d = s.replace(decoupled=True)
-    net, opt = ex.build_network(d), ex.make_optimizer(d)
+    net, opt = compute.make_network(d), compute.make_optimizer(d)
     assert net.penalty.name == "none" and opt.weight_decay == 0.5
-    l1 = ex.build_network(s.replace(penalty="l1", decoupled=True))
+    l1 = compute.make_network(s.replace(penalty="l1", decoupled=True))
     assert l1.penalty.name == "none"  # proximal step instead, see the L1 tests below
 
 
@@ -118,12 +83,12 @@ def test_regularizer_goes_to_the_loss_or_to_the_optimizer():
 ])
 def test_compare_run_equals_the_plain_fit_loop(changes):
     """An independent path: regutils.MLP + fit must give the very same weights."""
-    s = ex.Settings(hidden=(16, 16), epochs=25, optimizer="sgd", lr=0.1, momentum=0.9,
+    s = panels.Settings(hidden=(16, 16), epochs=25, optimizer="sgd", lr=0.1, momentum=0.9,
                     record_every=5, dtype="float64", n_test=50, resolution=5, **changes)
-    result = ex.train(s)
-    d = ex.make_data(s)
-    net = ru.MLP([2, 16, 16, 2], keep_prob=s.keep_prob, dropout_rule=s.rule,
-                 input_noise=s.input_sigma, hidden_noise=s.hidden_sigma, penalty=s.penalty,
+    result = compute.train(s)
+    d = compute.make_data(s)
+    net = ru.MLP([2, 16, 16, 2], keep_prob=s.keep_prob, rule=s.rule,
+                 input_sigma=s.input_sigma, hidden_sigma=s.hidden_sigma, penalty=s.penalty,
                  lam=s.lam, seed=s.seed)
     history = ru.fit(net, ru.SGD(lr=0.1, momentum=0.9), d.X, d.y, d.X_test, d.y_test, epochs=25)
     for w, r in zip(result.weights, net.weights()):
@@ -135,32 +100,32 @@ def test_compare_run_equals_the_plain_fit_loop(changes):
 
 
 def test_compare_runs_are_deterministic_and_start_from_the_same_weights():
-    s = ex.Settings(keep_prob=0.5, input_sigma=0.1, **FAST)
-    a, b = ex.train(s), ex.train(s)
+    s = panels.Settings(keep_prob=0.5, input_sigma=0.1, **FAST)
+    a, b = compute.train(s), compute.train(s)
     for x, y in zip(a.weights, b.weights):
         np.testing.assert_array_equal(x, y)
     np.testing.assert_array_equal(a.proba, b.proba)
     assert a.metrics == b.metrics
-    starts = [ex.train(s.replace(epochs=0, lam=lam, penalty="l2")).weights for lam in (0, 1.0)]
+    starts = [compute.train(s.replace(epochs=0, lam=lam, penalty="l2")).weights for lam in (0, 1.0)]
     for x, y in zip(*starts):
         np.testing.assert_array_equal(x, y)
 
 
 def test_global_random_state_is_untouched():
     state = np.random.get_state()[1].copy()
-    ex.train(ex.Settings(keep_prob=0.5, **FAST))
+    compute.train(panels.Settings(keep_prob=0.5, **FAST))
     np.testing.assert_array_equal(np.random.get_state()[1], state)
 
 
 def test_metrics_agree_with_an_independent_computation():
-    s = ex.Settings(penalty="l1", lam=1e-3, decoupled=True, **FAST)
-    r = ex.train(s)
+    s = panels.Settings(penalty="l1", lam=1e-3, decoupled=True, **FAST)
+    r = compute.train(s)
     flat = np.concatenate([w.ravel() for w in r.weights]).astype(np.float64)
     assert r.metrics["l2"] == pytest.approx(np.linalg.norm(flat), rel=1e-6)
     assert r.metrics["l1"] == pytest.approx(np.abs(flat).sum(), rel=1e-6)
     assert r.metrics["zero_share"] == pytest.approx((np.abs(flat) < 1e-3).mean())
-    d = ex.make_data(s)
-    net = ex.LiveTrainer(s).step(s.epochs).net  # the same run, with its biases
+    d = compute.make_data(s)
+    net = compute.LiveTrainer(s).step(s.epochs).net  # the same run, with its biases
     for w, trained in zip(net.weights(), r.weights):
         np.testing.assert_array_equal(w, trained)
     assert r.metrics["train_acc"] == pytest.approx(np.mean(net.predict(d.X) == d.y))
@@ -173,8 +138,8 @@ def test_metrics_agree_with_an_independent_computation():
 
 def test_the_gap_is_visible_and_l2_closes_it():
     """200 points, 2-64-64-2, the default budget: overfitting shows, λ shrinks the gap."""
-    free = ex.train(ex.Settings())
-    reg = ex.train(ex.Settings(penalty="l2", lam=1e-2))
+    free = compute.train(panels.Settings())
+    reg = compute.train(panels.Settings(penalty="l2", lam=1e-2))
     assert free.metrics["gap"] > 0.03
     assert reg.metrics["gap"] < free.metrics["gap"] - 0.01
     h = free.history  # the test loss rises again while the training loss keeps falling
@@ -183,25 +148,25 @@ def test_the_gap_is_visible_and_l2_closes_it():
 
 
 def test_larger_lambda_gives_smaller_weights():
-    norms = [ex.train(ex.Settings(penalty="l2", lam=lam, **FAST)).metrics["l2"]
+    norms = [compute.train(panels.Settings(penalty="l2", lam=lam, **FAST)).metrics["l2"]
              for lam in (0.0, 1e-3, 1e-2, 1e-1)]
     assert all(a > b for a, b in zip(norms, norms[1:])), norms
 
 
 def test_decoupled_l2_equals_l2_in_the_loss_for_plain_sgd_only():
-    base = ex.Settings(penalty="l2", lam=0.05, optimizer="sgd", lr=0.1, momentum=0.0,
+    base = panels.Settings(penalty="l2", lam=0.05, optimizer="sgd", lr=0.1, momentum=0.0,
                        dtype="float64", **FAST)
-    a, b = ex.train(base), ex.train(base.replace(decoupled=True))
+    a, b = compute.train(base), compute.train(base.replace(decoupled=True))
     for x, y in zip(a.weights, b.weights):
         np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12)
-    adam = ex.Settings(penalty="l2", lam=0.05, **FAST)
-    c, d = ex.train(adam), ex.train(adam.replace(decoupled=True))
+    adam = panels.Settings(penalty="l2", lam=0.05, **FAST)
+    c, d = compute.train(adam), compute.train(adam.replace(decoupled=True))
     assert abs(c.metrics["l2"] - d.metrics["l2"]) > 0.1  # Adam + L2 is not AdamW
 
 
 def test_decoupled_l1_is_a_proximal_step_with_exact_zeros():
-    s = ex.Settings(penalty="l1", lam=1e-2, optimizer="sgd", lr=0.1)
-    sub, prox = ex.train(s), ex.train(s.replace(decoupled=True))
+    s = panels.Settings(penalty="l1", lam=1e-2, optimizer="sgd", lr=0.1)
+    sub, prox = compute.train(s), compute.train(s.replace(decoupled=True))
 
     def exact_zeros(r):
         return np.mean(np.concatenate([w.ravel() for w in r.weights]) == 0)
@@ -213,23 +178,23 @@ def test_decoupled_l1_is_a_proximal_step_with_exact_zeros():
 
 
 def test_monte_carlo_test_rule():
-    s = ex.Settings(keep_prob=1.0, test_rule="mc", k=5, **FAST)
-    np.testing.assert_allclose(ex.train(s).proba, ex.train(s.replace(test_rule="scale")).proba,
+    s = panels.Settings(keep_prob=1.0, test_rule="mc", k=5, **FAST)
+    np.testing.assert_allclose(compute.train(s).proba, compute.train(s.replace(test_rule="scale")).proba,
                                atol=1e-6)  # no dropout: every mask is the full network
-    d = ex.Settings(keep_prob=0.5, **FAST)
-    mc, scale = ex.train(d.replace(test_rule="mc", k=30)), ex.train(d)
+    d = panels.Settings(keep_prob=0.5, **FAST)
+    mc, scale = compute.train(d.replace(test_rule="mc", k=30)), compute.train(d)
     assert not np.allclose(mc.proba, scale.proba, atol=1e-3)
     assert abs(mc.metrics["test_acc"] - scale.metrics["test_acc"]) < 0.1
 
 
 def test_divergence_raises_a_readable_error():
     with pytest.raises(ru.TrainingDiverged, match="smaller η"):
-        ex.train(ex.Settings(optimizer="sgd", lr=10.0, **FAST))
+        compute.train(panels.Settings(optimizer="sgd", lr=10.0, **FAST))
 
 
 def test_random_labels_are_memorized_but_do_not_generalize():
-    clean = ex.train(ex.digits_settings(epochs=20))
-    noisy = ex.train(ex.digits_settings(epochs=20, corruption=1.0))
+    clean = compute.train(panels.digits_settings(epochs=20))
+    noisy = compute.train(panels.digits_settings(epochs=20, corruption=1.0))
     assert clean.metrics["test_acc"] > 0.9
     assert noisy.metrics["test_acc"] < 0.2
     assert noisy.metrics["train_acc"] > 2 * noisy.metrics["test_acc"]  # it is memorizing
@@ -238,8 +203,8 @@ def test_random_labels_are_memorized_but_do_not_generalize():
 
 # -- cache ------------------------------------------------------------------------------------
 def test_explorer_caches_per_settings_with_lru_eviction():
-    e = ex.Explorer(maxsize=2)
-    s = [ex.Settings(lam=lam, penalty="l2", epochs=5, n_test=20, resolution=4)
+    e = compute.Explorer(maxsize=2)
+    s = [panels.Settings(lam=lam, penalty="l2", epochs=5, n_test=20, resolution=4)
          for lam in (0.0, 0.1, 1.0)]
     first = e.result(s[0])
     assert e.result(s[0]) is first and (e.hits, e.misses) == (1, 1)
@@ -247,23 +212,23 @@ def test_explorer_caches_per_settings_with_lru_eviction():
     e.result(s[0])  # s[0] is now the most recent
     e.result(s[2])  # evicts s[1]
     assert s[0] in e and s[2] in e and s[1] not in e and len(e) == 2
-    off = ex.Explorer(maxsize=0)
+    off = compute.Explorer(maxsize=0)
     assert off.result(s[0]) is not off.result(s[0]) and len(off) == 0
 
 
 # -- live mode --------------------------------------------------------------------------------
 def test_live_steps_continue_training():
-    s = ex.Settings(keep_prob=0.7, hidden_sigma=0.1, **FAST)
-    live = ex.LiveTrainer(s.replace(epochs=0))
+    s = panels.Settings(keep_prob=0.7, hidden_sigma=0.1, **FAST)
+    live = compute.LiveTrainer(s.replace(epochs=0))
     live.step(20).step(40)
     assert live.epoch == 60
-    fresh = ex.train(s)
+    fresh = compute.train(s)
     for x, y in zip(live.result().weights, fresh.weights):
         np.testing.assert_array_equal(x, y)
 
 
 def test_live_update_changes_the_running_network_in_place():
-    live = ex.LiveTrainer(ex.Settings(**FAST))
+    live = compute.LiveTrainer(panels.Settings(**FAST))
     live.step(30)
     net, before = live.net, weights_of(live.net)
     assert live.update(penalty="l2", lam=0.5, keep_prob=0.4, rule="vanilla",
@@ -282,8 +247,8 @@ def test_live_update_changes_the_running_network_in_place():
 
 
 def test_turning_on_l2_in_live_mode_shrinks_the_weights():
-    s = ex.Settings(**FAST)
-    on, off = ex.LiveTrainer(s), ex.LiveTrainer(s)
+    s = panels.Settings(**FAST)
+    on, off = compute.LiveTrainer(s), compute.LiveTrainer(s)
     on.step(100)
     off.step(100)
     norm_at_100 = on.result().metrics["l2"]
@@ -294,21 +259,21 @@ def test_turning_on_l2_in_live_mode_shrinks_the_weights():
 
 
 def test_live_data_change_or_reset_starts_over():
-    s = ex.Settings(**FAST)
-    live = ex.LiveTrainer(s)
+    s = panels.Settings(**FAST)
+    live = compute.LiveTrainer(s)
     live.step(10)
     assert live.update(dataset="spiral") is True and live.epoch == 0
     live.step(5)
     live.reset()
     assert live.epoch == 0
-    for w, r in zip(live.net.weights(), ex.build_network(s.replace(dataset="spiral")).weights()):
+    for w, r in zip(live.net.weights(), compute.make_network(s.replace(dataset="spiral")).weights()):
         np.testing.assert_array_equal(w, r)
     assert live.update(corruption=0.5) is False  # new labels, same network, same epoch
     assert live.data.corrupted.mean() > 0.1
 
 
 def test_live_divergence_then_restart():
-    live = ex.LiveTrainer(ex.Settings(optimizer="sgd", lr=0.1, **FAST))
+    live = compute.LiveTrainer(panels.Settings(optimizer="sgd", lr=0.1, **FAST))
     live.step(5)
     live.update(lr=10.0)
     with pytest.raises(ru.TrainingDiverged):
@@ -321,7 +286,7 @@ def test_live_divergence_then_restart():
 
 
 def test_live_history_stays_bounded():
-    live = ex.LiveTrainer(ex.Settings(record_every=1, **FAST), max_records=20)
+    live = compute.LiveTrainer(panels.Settings(record_every=1, **FAST), max_records=20)
     for _ in range(30):
         live.step(5)
     h = live.result().history

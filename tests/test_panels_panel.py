@@ -1,4 +1,4 @@
-"""regutils.widgets without a browser: ipywidgets and ipympl's canvas work without a front end.
+"""regutils.panels without a browser: ipywidgets and ipympl's canvas work without a front end.
 
 The memory/figure test performs 500 updates and checks that no pyplot figure appears, that the
 figure keeps the same number of artists and that the process memory stays within a bound.
@@ -6,12 +6,15 @@ figure keeps the same number of artists and that the process memory stays within
 import gc
 import os
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import regutils as ru
-from regutils import widgets as rw
+from regutils import panels
+from regutils.panels import canvas, figure
+
 
 FAST = dict(n_train=100)
 RSS_BOUND_MB = 15  # allowed growth of the resident set over 490 updates (after warm-up)
@@ -61,10 +64,10 @@ def no_new_pyplot_figures():
 
 # -- construction, labels, display ------------------------------------------------------------
 def test_panels_build_without_pyplot_and_show_lecture_symbols(no_new_pyplot_figures):
-    penalty = rw.penalty_panel(**FAST)
-    Canvas, _ = rw._ipympl()  # (a plain "import ipympl" would switch pyplot's backend)
-    dropout = rw.dropout_panel(**FAST)
-    noise = rw.noise_panel(**FAST)
+    penalty = panels.penalty_panel(**FAST)
+    Canvas, _ = canvas._ipympl()  # (a plain "import ipympl" would switch pyplot's backend)
+    dropout = panels.dropout_panel(**FAST)
+    noise = panels.noise_panel(**FAST)
     assert isinstance(penalty.canvas, Canvas) and penalty.fig.canvas is penalty.canvas
     assert penalty.controls["lam"].description == "λ"
     assert penalty.controls["lr"].description == "η"
@@ -95,24 +98,24 @@ def test_panels_build_without_pyplot_and_show_lecture_symbols(no_new_pyplot_figu
 
 
 def test_the_api_settings_reach_the_compute():
-    panel = rw.penalty_panel(dataset="xor", penalty="l1", lam=2e-3, decoupled=True, n_train=150,
+    panel = panels.penalty_panel(dataset="xor", penalty="l1", lam=2e-3, decoupled=True, n_train=150,
                              noise=0.1, seed=3, epochs=40)
     s = panel.settings
     assert (s.dataset, s.penalty, s.lam, s.decoupled, s.n_train, s.noise, s.seed, s.epochs) == \
         ("xor", "l1", 2e-3, True, 150, 0.1, 3, 40)
     assert panel.controls["lam"].value == 2e-3
-    off_grid = rw.penalty_panel(lam=3e-3, lr=0.03, epochs=5, n_train=20)
+    off_grid = panels.penalty_panel(lam=3e-3, lr=0.03, epochs=5, n_train=20)
     assert off_grid.controls["lam"].value == 3e-3 and off_grid.settings.lam == 3e-3
     assert off_grid.controls["lam"].label == "0.003" and off_grid.controls["lr"].value == 0.03
     assert panel.result.settings == s and panel.result.epochs == 40
-    d = rw.dropout_panel(keep_prob=0.3, rule="vanilla", test_rule="mc", k=7, epochs=10).settings
+    d = panels.dropout_panel(keep_prob=0.3, rule="vanilla", test_rule="mc", k=7, epochs=10).settings
     assert (d.keep_prob, d.rule, d.test_rule, d.k) == (0.3, "vanilla", "mc", 7)
-    n = rw.noise_panel(input_sigma=0.2, hidden_sigma=0.1, epochs=10).settings
+    n = panels.noise_panel(input_sigma=0.2, hidden_sigma=0.1, epochs=10).settings
     assert (n.input_sigma, n.hidden_sigma) == (0.2, 0.1)
-    c = rw.corruption_panel(fraction=0.4, seed=2, epochs=3).settings
+    c = panels.corruption_panel(fraction=0.4, seed=2, epochs=3).settings
     assert (c.dataset, c.corruption, c.seed) == ("digits", 0.4, 2)
     with pytest.raises(ValueError, match="keep_prob must be in"):
-        rw.dropout_panel(keep_prob=0.0)
+        panels.dropout_panel(keep_prob=0.0)
 
 
 # -- every control changes the figure -----------------------------------------------------------
@@ -129,8 +132,8 @@ CHANGES = {
 
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_each_control_changes_the_figure_in_place(kind, no_new_pyplot_figures):
-    panel = (rw.corruption_panel(epochs=3) if kind == "corruption"
-             else getattr(rw, f"{kind}_panel")(epochs=80, **FAST))
+    panel = (panels.corruption_panel(epochs=3) if kind == "corruption"
+             else getattr(panels, f"{kind}_panel")(epochs=80, **FAST))
     if kind == "penalty":
         panel.set(lam=1e-3)
     same_artists, count = artists(panel), panel.figure.n_artists(ticks=False)
@@ -145,7 +148,7 @@ def test_each_control_changes_the_figure_in_place(kind, no_new_pyplot_figures):
 
 
 def test_the_figure_shows_the_result():
-    panel = rw.penalty_panel(epochs=50, **FAST)
+    panel = panels.penalty_panel(epochs=50, **FAST)
     r, f = panel.result, panel.figure
     np.testing.assert_array_equal(f.image.get_array(), r.proba)
     np.testing.assert_array_equal(f.curves["test_acc"].get_ydata(), r.history["test_acc"])
@@ -157,7 +160,7 @@ def test_the_figure_shows_the_result():
 
 
 def test_returning_to_a_value_is_served_from_the_cache():
-    panel = rw.penalty_panel(epochs=40, **FAST)
+    panel = panels.penalty_panel(epochs=40, **FAST)
     first = panel.result
     panel.set(lam=0.1)
     panel.set(lam=1e-3)
@@ -167,7 +170,7 @@ def test_returning_to_a_value_is_served_from_the_cache():
 
 # -- errors -----------------------------------------------------------------------------------
 def test_an_error_in_a_callback_is_a_message_and_the_panel_recovers():
-    panel = rw.penalty_panel(optimizer="sgd", epochs=60, **FAST)
+    panel = panels.penalty_panel(optimizer="sgd", epochs=60, **FAST)
     good = snapshot(panel)
     panel.controls["lr"].value = 10.0  # diverges: NaN loss
     assert isinstance(panel.error, ru.TrainingDiverged)
@@ -181,7 +184,7 @@ def test_an_error_in_a_callback_is_a_message_and_the_panel_recovers():
 
 
 def test_live_divergence_pauses_and_the_next_tick_starts_over():
-    panel = rw.penalty_panel(optimizer="sgd", **FAST)
+    panel = panels.penalty_panel(optimizer="sgd", **FAST)
     panel.mode_toggle.value = "live"
     panel.play.playing = True
     panel.controls["lr"].value = 10.0
@@ -198,7 +201,7 @@ def test_live_divergence_pauses_and_the_next_tick_starts_over():
 
 # -- live mode --------------------------------------------------------------------------------
 def test_play_trains_and_sliders_change_the_running_network():
-    panel = rw.penalty_panel(penalty="l2", lam=0.0, **FAST)
+    panel = panels.penalty_panel(penalty="l2", lam=0.0, **FAST)
     panel.play.value += 1  # the first tick switches to live mode (epoch 0)
     assert panel.mode == "live" and panel.live.epoch == 0
     before = snapshot(panel)
@@ -227,7 +230,7 @@ def rss_mb():
 
 
 def test_500_updates_leak_no_figures_artists_or_memory(no_new_pyplot_figures):
-    panel = rw.penalty_panel(penalty="l2", cache_size=16, **FAST)
+    panel = panels.penalty_panel(penalty="l2", cache_size=16, **FAST)
     # as with a browser connected: every update renders (Agg) and sends a PNG diff at once
     panel.canvas.syncing_data_url = False
     lams = [0.0, 1e-4, 1e-3, 1e-2]
@@ -278,7 +281,7 @@ def test_making_a_panel_leaves_pyplot_and_its_backend_alone():
 
     code = ("import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt\n"
             "fig = plt.figure()\n"
-            "from regutils.widgets import penalty_panel\n"
+            "from regutils.panels import penalty_panel\n"
             "p = penalty_panel(epochs=2, n_train=20)\n"
             "import sys\n"
             "print(matplotlib.get_backend(), plt.get_fignums(),\n"
@@ -291,13 +294,13 @@ def test_making_a_panel_leaves_pyplot_and_its_backend_alone():
 
 def test_start_values_outside_the_default_ranges_are_shown_as_given():
     """A slider never shows another value than the network uses (ipywidgets would clamp)."""
-    panel = rw.dropout_panel(keep_prob=0.02, noise=0.8, canvas="agg", **FAST)
+    panel = panels.dropout_panel(keep_prob=0.02, noise=0.8, canvas="agg", **FAST)
     assert panel.controls["keep_prob"].value == 0.02 == panel.settings.keep_prob
     assert panel.controls["noise"].value == 0.8 == panel.settings.noise
-    noisy = rw.noise_panel(input_sigma=1.5, canvas="agg", **FAST)
+    noisy = panels.noise_panel(input_sigma=1.5, canvas="agg", **FAST)
     assert noisy.controls["input_sigma"].value == 1.5 == noisy.settings.input_sigma
 
 
 def test_a_2d_panel_on_digits_says_which_panel_to_use():
     with pytest.raises(ValueError, match="dataset must be one of .*corruption_panel.*'digits'"):
-        rw.penalty_panel(dataset="digits", canvas="agg")
+        panels.penalty_panel(dataset="digits", canvas="agg")

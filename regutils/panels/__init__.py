@@ -1,0 +1,13 @@
+"""The explorer panels and the λ sliders (what a notebook shows in one line):
+
+    from regutils.panels import penalty_panel
+    penalty_panel(penalty="l2", lam=1e-3)
+
+Inside: ``settings`` and ``compute`` (pure: Settings, train, Explorer, LiveTrainer), ``figure``
+(PanelFigure), ``controls`` (the controls as a table), ``canvas`` (the ipympl canvas and the
+error guard), ``panel`` (the wiring), ``sliders`` (the λ sliders of notebooks 03 and 04).
+"""
+from .compute import Explorer, LiveTrainer, Result, make_data, train
+from .panel import Panel, corruption_panel, dropout_panel, noise_panel, penalty_panel
+from .settings import Settings, digits_settings
+from .sliders import LambdaSlider, l1_slider, l2_slider

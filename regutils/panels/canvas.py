@@ -1,0 +1,77 @@
+"""One canvas helper for the panels and the λ sliders: an ipympl canvas attached to a plain
+``matplotlib.figure.Figure`` (no pyplot, no ``%matplotlib widget``), and the guard that turns an
+error in a callback into a message instead of a traceback."""
+import html
+import sys
+import warnings
+
+IPYMPL = "module://ipympl.backend_nbagg"
+
+
+def _ipympl():
+    """ipympl's ``Canvas`` and ``FigureManager``, imported without switching pyplot's backend.
+
+    ``import ipympl`` runs ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib is
+    already imported: every later static figure of an inline notebook would become a widget.
+    While importing, the backend setting is made to read as ipympl already (so that call does
+    nothing) and is restored right after; pyplot itself is never touched.
+    """
+    import matplotlib
+
+    if "ipympl.backend_nbagg" not in sys.modules:
+        rc = matplotlib.rcParams
+        keys = ("backend", "backend_fallback")
+        saved = {key: rc._get(key) for key in keys} if hasattr(rc, "_get") else None
+        if saved is not None:
+            rc._set("backend", IPYMPL)
+        try:
+            import ipympl.backend_nbagg  # noqa: F401
+        finally:
+            if saved is not None:
+                for key, value in saved.items():
+                    rc._set(key, value)
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    return Canvas, FigureManager
+
+
+def ipympl_canvas(fig):
+    """An ipympl canvas (a widget) for a plain ``Figure``: no toolbar, header, footer or resizing."""
+    Canvas, FigureManager = _ipympl()
+    with warnings.catch_warnings():  # ipympl 0.10's Toolbar trips a traitlets deprecation
+        warnings.simplefilter("ignore", DeprecationWarning)
+        canvas = Canvas(fig)
+        FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return canvas
+
+
+def attach_canvas(fig, kind="ipympl"):
+    """``fig``'s canvas: ipympl's (a widget, ``kind="ipympl"``) or Agg's (``"agg"``: headless)."""
+    if kind not in ("ipympl", "agg"):
+        raise ValueError(f"canvas must be one of 'ipympl', 'agg', got {kind!r}")
+    if kind == "agg":
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        return FigureCanvasAgg(fig)
+    return ipympl_canvas(fig)
+
+
+def error_html(exc):
+    """The status line for an exception: ``⚠ Name: message`` in red."""
+    return (f"<span style='color:#b00020'>⚠ {html.escape(type(exc).__name__)}: "
+            f"{html.escape(str(exc))}</span>")
+
+
+def guarded(action, status):
+    """Run ``action()``; an exception becomes the message of the ``status`` HTML widget (never a
+    traceback under a slider). Returns the exception, or None when ``action`` succeeded."""
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - a slider must never leave a traceback
+        status.value = error_html(exc)
+        return exc
+    return None

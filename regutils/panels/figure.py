@@ -1,0 +1,196 @@
+"""The one figure of an explorer panel (``PanelFigure``) and its numbers line: built once, then
+updated in place from a ``Result`` and its ``Data`` (``regutils.panels.compute``)."""
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..plots import BOUNDARY_CMAP, CLASS_COLORS
+
+
+def format_numbers(metrics):
+    """The numbers line of a panel: train/test accuracy, their gap, ‖w‖₂, ‖w‖₁ and the share of
+    weights with |w| < 1e-3 (``Result.metrics``)."""
+    m = metrics
+    return (f"train acc {m['train_acc']:.3f}   test acc {m['test_acc']:.3f}   "
+            f"gap {m['gap']:+.3f}   ‖w‖₂ {m['l2']:.2f}   ‖w‖₁ {m['l1']:.1f}   "
+            f"|w| < 1e-3: {100 * m['zero_share']:.1f} %")
+
+
+class PanelFigure:
+    """The one figure of an explorer panel, built once; ``show(result, data)`` updates its artists.
+
+    Layout: left, the decision boundary (heat map of P(class 1 | x) with train points filled and
+    test points hollow) or, for the digits, a strip of training images with the labels the network
+    is trained on (red: a corrupted label); middle, train/test loss and accuracy against the epoch;
+    right, one weight histogram per layer on fixed bins (so shrinking weights are seen to shrink;
+    weights beyond the range are counted in the outer bins); top, the numbers line.
+
+    The figure is a plain ``matplotlib.figure.Figure`` (never registered with pyplot); attach any
+    canvas to it (Agg for tests, ipympl's in a panel). Updates only call ``set_data``,
+    ``set_offsets``, ``set_text``, ``set_xlim``/``set_ylim``: the number of artists stays the same.
+    """
+
+    N_BINS = 41  # odd: 0 sits in the middle of a bin
+    N_DIGITS = 20
+    DIGIT_COLS = 5
+    MAX_TEST_POINTS = 200
+
+    def __init__(self, n_layers, kind="2d", figsize=(10.4, 4.0), dpi=90, weight_ranges=None):
+        from matplotlib.figure import Figure
+
+        if kind not in ("2d", "digits"):
+            raise ValueError(f"kind must be one of '2d', 'digits', got {kind!r}")
+        self.kind = kind
+        self.fig = fig = Figure(figsize=figsize, dpi=dpi)
+        fig.patch.set_facecolor("white")
+        self.numbers = fig.text(0.012, 0.985, "", fontsize=10, va="top", ha="left",
+                                family="DejaVu Sans")
+        gs = fig.add_gridspec(n_layers * 2, 3, left=0.015, right=0.985, bottom=0.08, top=0.85,
+                              wspace=0.16, hspace=1.1, width_ratios=[1.0, 1.1, 0.8])
+        if kind == "2d":
+            self.ax_main = ax = fig.add_subplot(gs[:, 0])
+            self.image = ax.imshow(np.full((2, 2), 0.5), origin="lower", extent=(0, 1, 0, 1),
+                                   cmap=BOUNDARY_CMAP, vmin=0, vmax=1, alpha=0.6,
+                                   interpolation="bilinear", aspect="auto")
+            self.train_points = ax.scatter(np.zeros(1), np.zeros(1), s=14, edgecolors="k",
+                                           linewidths=0.4, label="train", zorder=3)
+            self.test_points = ax.scatter(np.zeros(1), np.zeros(1), s=14, facecolors="none",
+                                          linewidths=0.8, label="test", zorder=2)
+            ax.set(xticks=[], yticks=[])
+        else:
+            self.ax_main = ax = fig.add_subplot(gs[:, 0])
+            self.image = ax.imshow(np.zeros((2, 2)), cmap="gray_r", vmin=0, vmax=1,
+                                   interpolation="nearest", aspect="equal")
+            ax.set_axis_off()
+            self.digit_labels = [ax.text(0, 0, "", ha="center", va="bottom", fontsize=9)
+                                 for _ in range(self.N_DIGITS)]
+        self.main_title = ax.set_title("", fontsize=8.5, loc="left")
+        half = n_layers
+        self.ax_loss = fig.add_subplot(gs[:half, 1])
+        self.ax_acc = fig.add_subplot(gs[half:, 1], sharex=self.ax_loss)
+        self.curves = {}
+        # (no legends, no axis labels: plain texts draw several times faster, and this figure is
+        # redrawn on every slider move)
+        for ax, metric, label in ((self.ax_loss, "loss", "loss L"),
+                                  (self.ax_acc, "acc", "accuracy")):
+            self.curves[f"train_{metric}"], = ax.plot([], [], color="C0", lw=1.4, label="train")
+            self.curves[f"test_{metric}"], = ax.plot([], [], color="C1", lw=1.4, label="test")
+            ax.text(0.02, 0.96, label, transform=ax.transAxes, fontsize=8, va="top")
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.tick_params(labelsize=7, pad=1, length=2)
+            ax.grid(alpha=0.3)
+        self.ax_loss.tick_params(labelbottom=False)
+        self.ax_loss.text(0.60, 1.03, "— train", color="C0", transform=self.ax_loss.transAxes,
+                          fontsize=8.5, fontweight="bold")
+        self.ax_loss.text(0.82, 1.03, "— test", color="C1", transform=self.ax_loss.transAxes,
+                          fontsize=8.5, fontweight="bold")
+        self.ax_acc.text(0.98, 0.04, "epoch →", transform=self.ax_acc.transAxes, fontsize=8,
+                         ha="right", va="bottom")
+        self.ax_acc.set_ylim(0.0 if kind == "digits" else 0.4, 1.02)
+        self.ax_hist, self.hists, self.hist_titles = [], [], []
+        for i in range(n_layers):
+            ax = fig.add_subplot(gs[2 * i:2 * i + 2, 2])
+            self.hists.append(ax.stairs(np.zeros(self.N_BINS), np.linspace(-1, 1, self.N_BINS + 1),
+                                        fill=True, color="C0", alpha=0.8))
+            ax.axvline(0, color="k", lw=0.5, alpha=0.5)
+            ax.set_yticks([])
+            ax.tick_params(labelsize=7, pad=1, length=2)
+            self.hist_titles.append(ax.set_title("", fontsize=8, pad=2))
+            self.ax_hist.append(ax)
+        self.weight_ranges = None
+        if weight_ranges is not None:
+            self.set_weight_ranges(weight_ranges)
+        self._data = None
+
+    def set_weight_ranges(self, ranges):
+        """Fix the histogram bins of layer i to [-ranges[i], ranges[i]] (41 bins)."""
+        self.weight_ranges = [float(r) for r in ranges]
+        for ax, r in zip(self.ax_hist, self.weight_ranges):
+            ax.set_xlim(-r, r)
+            ax.set_xticks([-r, 0, r], [f"{-r:g}", "0", f"{r:g}"])
+
+    @staticmethod
+    def nice_range(weights):
+        """A round bound a little above max |w| (1, 1.5, 2, 3, 5 × 10ⁿ), for the histograms."""
+        top = max(float(np.max(np.abs(weights))), 1e-6) * 1.1
+        scale = 10.0 ** np.floor(np.log10(top))
+        return float(next(m for m in (1, 1.5, 2, 3, 5, 10) if m * scale >= top) * scale)
+
+    # -- updates ----------------------------------------------------------------------------
+    def set_data(self, data):
+        """Show a new data set (``Data``): points, extent or digit strip."""
+        if data is self._data:
+            return
+        self._data = data
+        colors = np.array(CLASS_COLORS)
+        if self.kind == "2d":
+            ax = self.ax_main
+            self.image.set_extent(data.extent)
+            ax.set_xlim(data.extent[:2])
+            ax.set_ylim(data.extent[2:])
+            self.train_points.set_offsets(data.X)
+            self.train_points.set_facecolor(colors[data.y % 2])
+            n = min(len(data.X_test), self.MAX_TEST_POINTS)
+            self.test_points.set_offsets(data.X_test[:n])
+            self.test_points.set_edgecolor(colors[data.y_test[:n] % 2])
+        else:
+            n, cols = self.N_DIGITS, self.DIGIT_COLS
+            rows = n // cols
+            strip = np.zeros((12 * rows - 4, 9 * cols - 1))
+            for i in range(n):
+                r, c = divmod(i, cols)
+                strip[12 * r:12 * r + 8, 9 * c:9 * c + 8] = data.images[i]
+                label = self.digit_labels[i]
+                label.set_position((9 * c + 3.5, 12 * r - 0.7))
+                wrong = data.y[i] != data.y_clean[i]
+                label.set_text(f"{data.y[i]}" + (f" ({data.y_clean[i]})" if wrong else ""))
+                label.set_color("#d62728" if wrong else "k")
+                label.set_fontweight("bold" if wrong else "normal")
+            self.image.set_data(strip)
+            self.image.set_extent((-0.5, strip.shape[1] - 0.5, strip.shape[0] - 0.5, -0.5))
+            self.ax_main.set_xlim(-0.5, strip.shape[1] - 0.5)
+            self.ax_main.set_ylim(strip.shape[0] - 0.5, -3.6)
+
+    def show(self, result, data, title=""):
+        """Draw ``result`` (a ``Result``) of a network trained on ``data``."""
+        self.set_data(data)
+        s = result.settings
+        if self.kind == "2d":
+            self.image.set_data(result.proba)
+            rule = "weight scaling" if s.test_rule == "scale" else f"MC, k = {s.k}"
+            self.main_title.set_text(title or f"P(class 1 | x) at epoch {result.epochs}, {rule}\n"
+                                              "● train   ○ test (hollow)")
+        else:
+            share = float(np.mean(data.corrupted))
+            self.main_title.set_text(title or "training images and the labels the network sees\n"
+                                     f"red: corrupted (true label), {100 * share:.0f} % of all")
+        h = result.history
+        for key, line in self.curves.items():
+            line.set_data(h["epoch"], h[key])
+        xmax = max(float(h["epoch"][-1]), float(s.epochs), 1.0)
+        self.ax_loss.set_xlim(0, xmax)
+        losses = np.r_[h["train_loss"], h["test_loss"]]
+        losses = losses[np.isfinite(losses)]
+        top = float(losses.max()) if losses.size else 1.0
+        self.ax_loss.set_ylim(0, max(top * 1.05, 1e-3))
+        if self.weight_ranges is None:  # the first result fixes the bins
+            self.set_weight_ranges([self.nice_range(w) for w in result.weights])
+        for i, (w, stairs) in enumerate(zip(result.weights, self.hists)):
+            r = self.weight_ranges[i]
+            counts, edges = np.histogram(np.clip(w.ravel(), -r, r), bins=self.N_BINS, range=(-r, r))
+            stairs.set_data(counts, edges)
+            self.ax_hist[i].set_ylim(0, max(counts.max(), 1) * 1.08)
+            n_in, n_out = w.shape
+            self.hist_titles[i].set_text(f"W{i + 1} ({n_in}×{n_out}), ‖W{i + 1}‖₂ = "
+                                         f"{np.sqrt(np.sum(w.astype(np.float64) ** 2)):.2f}")
+        self.numbers.set_text(format_numbers(result.metrics))
+
+    def n_artists(self, ticks=True):
+        """How many artists the figure holds (the memory test checks it stays constant).
+        ``ticks=False`` leaves out the axis ticks, whose number matplotlib adapts to the limits."""
+        from matplotlib.axis import Tick
+
+        if ticks:
+            return sum(1 for _ in self.fig.findobj())
+        inside_ticks = {id(a) for t in self.fig.findobj(Tick) for a in t.findobj()}
+        return sum(1 for a in self.fig.findobj() if id(a) not in inside_ticks)

@@ -1,0 +1,138 @@
+"""regutils.lectures.dropout (notebook 06): masks, sub-networks, the exact ensemble."""
+import numpy as np
+import pytest
+
+import regutils as ru
+from regutils.lectures import augmentation as aug
+from regutils.lectures import dropout as drop
+
+
+# ------------------------------------------------------------------------------------------------
+# Masks, the ensemble's size, the slide's two-input neuron
+# ------------------------------------------------------------------------------------------------
+def test_all_masks_are_every_binary_vector_once():
+    masks = drop.all_masks(5)
+    assert masks.shape == (32, 5)
+    assert set(np.unique(masks)) == {0.0, 1.0}
+    assert len({tuple(m) for m in masks}) == 32
+
+
+@pytest.mark.parametrize("p", [0.5, 0.3, 0.9])
+def test_mask_probabilities_are_a_distribution(p):
+    masks = drop.all_masks(6)
+    probs = drop.mask_probabilities(masks, p)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-14)
+    # the all-kept mask has probability p^6, the all-dropped one (1 - p)^6
+    assert probs[masks.sum(axis=1) == 6][0] == pytest.approx(p**6)
+    assert probs[masks.sum(axis=1) == 0][0] == pytest.approx((1 - p)**6)
+    # expected share kept = p
+    assert probs @ masks.mean(axis=1) == pytest.approx(p)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sub-networks of a regutils Network
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("rule", ["inverted", "vanilla"])
+def test_forward_with_masks_is_the_training_forward_pass_with_those_masks(rule):
+    net = ru.MLP([3, 6, 5, 2], keep_prob=0.6, input_keep_prob=0.8, rule=rule, seed=0)
+    x = np.random.default_rng(0).standard_normal((1, 3))
+    net.train()
+    scores = net.forward(x)
+    drops = [l for l in net.layers if isinstance(l, ru.Dropout)]
+    masks = [(l.mask != 0).astype(float) for l in drops]
+    np.testing.assert_allclose(net.forward(x, masks)[0], scores, rtol=1e-12)
+
+
+def test_subnetwork_with_several_masks_is_their_arithmetic_mean():
+    net = ru.MLP([2, 8, 8, 2], keep_prob=0.5, seed=0)
+    masks = drop.sample_masks(net, 40, seed=0)
+    X = np.random.default_rng(1).standard_normal((7, 2))
+    members = [drop.SubNetwork(net, [m[i] for m in masks]).predict_proba(X) for i in range(40)]
+    np.testing.assert_allclose(drop.SubNetwork(net, masks).predict_proba(X),
+                               np.mean(members, axis=0), rtol=1e-12)
+    all_kept = drop.SubNetwork(net, [np.ones(8), np.ones(8)])
+    net_v = drop.vanilla_twin(net)
+    # all units kept with the inverted rule = the vanilla twin with every unit kept
+    np.testing.assert_allclose(all_kept.predict_proba(X),
+                               drop.SubNetwork(net_v, [np.ones(8), np.ones(8)]).predict_proba(X),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.5, 0.8])
+def test_vanilla_twin_gives_the_same_predictions(p):
+    net = ru.MLP([2, 16, 16, 2], keep_prob=p, seed=3)
+    twin = drop.vanilla_twin(net)
+    assert all(l.rule == "vanilla" for l in twin.layers if isinstance(l, ru.Dropout))
+    assert all(l.rule == "inverted" for l in net.layers if isinstance(l, ru.Dropout))
+    X = np.random.default_rng(0).standard_normal((30, 2))
+    masks = drop.sample_masks(net, 20, seed=1)
+    np.testing.assert_allclose(net.forward(X, masks),
+                               twin.forward(X, masks), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(net.predict_proba(X), twin.predict_proba(X), rtol=1e-12,
+                               atol=1e-13)
+
+
+def test_enumerate_ensemble_matches_a_brute_force_loop():
+    net = ru.MLP([3, 4, 3], keep_prob=0.7, input_keep_prob=0.6, seed=0)
+    X = np.random.default_rng(0).standard_normal((5, 3))
+    e = drop.enumerate_ensemble(net, X)
+    assert e["n_masks"] == 2**7
+    arith, log_geo = 0.0, 0.0
+    for bits in range(2**7):
+        z = np.array([(bits >> i) & 1 for i in range(7)], float)
+        zin, zh = z[:3], z[3:]
+        prob = np.prod(np.where(zin == 1, 0.6, 0.4)) * np.prod(np.where(zh == 1, 0.7, 0.3))
+        W1, b1 = net.layers[1].params["W"], net.layers[1].params["b"]
+        W2, b2 = net.layers[4].params["W"], net.layers[4].params["b"]
+        h = np.maximum((X * zin / 0.6) @ W1 + b1, 0) * zh / 0.7
+        s = h @ W2 + b2
+        P = np.exp(s - s.max(1, keepdims=True))
+        P /= P.sum(1, keepdims=True)
+        arith = arith + prob * P
+        log_geo = log_geo + prob * np.log(P)
+    geo = np.exp(log_geo)
+    geo /= geo.sum(1, keepdims=True)
+    np.testing.assert_allclose(e["arithmetic"], arith, rtol=1e-10)
+    np.testing.assert_allclose(e["geometric"], geo, rtol=1e-10)
+    np.testing.assert_allclose(e["scale"], net.predict_proba(X), rtol=1e-12)
+
+
+def test_k_to_match():
+    curve = {"k": np.arange(1, 6), "error": np.array([0.5, 0.1, 0.3, 0.1, 0.1]),
+             "scale_error": 0.1}
+    assert drop.k_to_match(curve, "error") == 4
+    curve["error"][-1] = 0.2
+    assert drop.k_to_match(curve, "error") is None
+    assert drop.k_to_match(curve, "error", atol=0.25) == 2   # 0.5 > 0.1 + 0.25 at k = 1
+    assert drop.k_to_match(curve, "error", atol=0.45) == 1
+
+
+def test_pool_digits_averages_blocks():
+    X = np.arange(64, dtype=float)[None]
+    pooled = drop.pool_digits(X, 4)
+    assert pooled.shape == (1, 16)
+    assert pooled[0, 0] == np.mean([0, 1, 8, 9])
+    assert pooled.mean() == pytest.approx(X.mean())
+
+
+# ------------------------------------------------------------------------------------------------
+# Errors and figures
+# ------------------------------------------------------------------------------------------------
+def test_errors_follow_the_template():
+    with pytest.raises(ValueError, match="n must be at most 20"):
+        drop.all_masks(21)
+    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\], got 0"):
+        drop.mask_probabilities(drop.all_masks(2), 0)
+    with pytest.raises(ValueError, match="w and x must be two numbers each"):
+        drop.two_input_neuron([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    net = ru.MLP([2, 4, 4, 2], keep_prob=0.5)
+    with pytest.raises(ValueError, match="masks must be one mask per Dropout layer"):
+        net.forward(np.zeros((1, 2)), [np.ones(4)])
+    with pytest.raises(ValueError, match="at least one Dropout layer"):
+        drop.enumerate_ensemble(ru.MLP([2, 3, 2]), np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="the number of droppable units must be at most 20"):
+        drop.enumerate_ensemble(ru.MLP([2, 30, 2], keep_prob=0.5), np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="where must be one of"):
+        aug.noise_experiment(where="output")
+    with pytest.raises(ValueError, match="size must be a divisor of 8"):
+        drop.pool_digits(np.zeros((1, 64)), 3)
