@@ -199,6 +199,8 @@ RESOURCES = {  # name: (exercise, source); the l1 fork bomb returns the right va
         "                os._exit(0)\n            n += 1\n    except OSError:\n        pass\n"
         "    if n >= 100:\n        raise RuntimeError(f'{n} processes: not bounded')\n"
         "    return float(lam * np.sum(np.abs(w))), lam * np.sign(w)\n")),
+    "fork_bomb_classic": ("hw1-l2-penalty", "import os\n\n\ndef l2_penalty(w, lam):\n"
+                                            "    while True:\n        os.fork()\n"),
     "allocates_2_gib": ("hw1-soft-threshold", (
         "def soft_threshold(w, t):\n    big = np.ones(2 ** 28)\n"
         "    return np.sign(w) * np.maximum(np.abs(w) - t, 0) + 0 * big[0]\n")),
@@ -354,12 +356,15 @@ def test_resource_abuse_is_contained_and_reported(graded):
     assert got < full and f"timeout (more than {TIMEOUT:g} s)" in reason, reason
     got, full, reason = table["res_fork_bomb", "hw1-l1-penalty"]
     assert (got, reason) == (full, "ok"), reason   # the bomb stopped below 100 processes
+    got, full, reason = table["res_fork_bomb_classic", "hw1-l2-penalty"]
+    assert got == 0 and ("BlockingIOError" in reason or "timeout" in reason), reason
     got, full, reason = table["res_allocates_2_gib", "hw1-soft-threshold"]
     assert got == 0 and "MemoryError" in reason, reason
     got, full, reason = table["res_writes_outside", "hw1-regularized-loss"]
     assert got == 0 and ("FileNotFoundError" in reason or "Read-only" in reason), reason
     assert not graded["paths"]["escaped"].exists()
-    for who in ("res_hang", "res_fork_bomb", "res_allocates_2_gib", "res_writes_outside"):
+    for who in ("res_hang", "res_fork_bomb", "res_fork_bomb_classic", "res_allocates_2_gib",
+                "res_writes_outside"):
         others = [v for ex, v in points(table, who).items() if v[0] < v[1]]
         assert len(others) <= 1, (who, others)   # the other exercises are still graded
     assert not _sandbox_processes()
