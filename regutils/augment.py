@@ -9,8 +9,20 @@ import numpy as np
 from . import checks
 
 
+def _shape(shape):
+    """(height, width): two integers >= 1."""
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        checks.fail("shape", "a pair (height, width), e.g. (8, 8)", shape, TypeError)
+    return tuple(checks.integer(f"shape[{i}]", v, minimum=1) for i, v in enumerate(shape))
+
+
 def _as_images(X, shape):
+    shape = _shape(shape)
     X = np.asarray(X)
+    if X.dtype.kind not in "fiub":
+        checks.fail("X", "an array of pixel values", f"array of dtype {X.dtype}", TypeError)
+    if X.dtype.kind == "f" and not np.all(np.isfinite(X)):
+        raise ValueError("X must contain only finite numbers, got NaN/inf pixels")
     size = int(np.prod(shape))
     if not (X.ndim == 3 or (X.ndim == 2 and X.shape[1] == size)):
         checks.fail("X.shape", f"(N, {size}) rows or (N, {shape[0]}, {shape[1]}) images", X.shape)
@@ -50,6 +62,7 @@ def shift(X, dx, dy, shape=(8, 8)):
 def random_shift(X, rng, max_shift=1, shape=(8, 8)):
     """Each image moved by its own (dx, dy), each uniform in -max_shift..max_shift."""
     max_shift = checks.integer("max_shift", max_shift, minimum=0)
+    rng = checks.rng("rng", rng)
     images, flat = _as_images(X, shape)
     d = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     out = np.empty_like(images)
@@ -64,6 +77,7 @@ def random_shift(X, rng, max_shift=1, shape=(8, 8)):
 def jitter(X, rng, sigma=0.1):
     """Gaussian input noise: X + σ·ε, ε ~ N(0, I), fresh for every call. Labels stay as they are."""
     sigma = checks.nonnegative("sigma", sigma)
+    rng = checks.rng("rng", rng)
     X = checks.finite_array("X", X)  # integer pixels become floats, or the noise would round to 0
     return X + (sigma * rng.standard_normal(X.shape)).astype(X.dtype, copy=False)
 
@@ -73,7 +87,7 @@ class RandomShift:
 
     def __init__(self, max_shift=1, shape=(8, 8)):
         self.max_shift = checks.integer("max_shift", max_shift, minimum=0)
-        self.shape = tuple(shape)
+        self.shape = _shape(shape)
 
     def __call__(self, X, y, rng):
         return random_shift(X, rng, self.max_shift, self.shape), y
@@ -90,7 +104,7 @@ class RandomFlip:
 
     def __init__(self, direction="horizontal", shape=(8, 8)):
         self.direction = checks.choice("direction", direction, ("horizontal", "vertical"))
-        self.shape = tuple(shape)
+        self.shape = _shape(shape)
 
     def __call__(self, X, y, rng):
         flip = flip_horizontal if self.direction == "horizontal" else flip_vertical

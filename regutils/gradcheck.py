@@ -6,11 +6,21 @@ a relative error around 1e-8 or smaller; 1e-2 or more means a bug.
 """
 import numpy as np
 
+from . import checks
 from .losses import LOSSES
+from .penalties import Penalty
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """d f() / d x by centred differences (f(x + h) − f(x − h)) / 2h, one entry of x at a time."""
+    """d f() / d x by centred differences (f(x + h) − f(x − h)) / 2h, one entry of x at a time.
+
+    ``x`` must be a float array: it is changed in place (and restored), so an integer array would
+    round x ± h back to x."""
+    checks.function("f", f)
+    if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):
+        checks.fail("x", "a float numpy array (changed in place and restored)",
+                    f"{type(x).__name__} of dtype {getattr(x, 'dtype', None)}", TypeError)
+    h = checks.positive("h", h)
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     for _ in it:
@@ -26,8 +36,13 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def rel_error(a, b):
-    """max |a − b| / max(|a| + |b|, 1e-8): 0 for equal arrays, about 1 for unrelated ones."""
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    """max |a − b| / max(|a| + |b|, 1e-8): 0 for equal arrays, about 1 for unrelated ones.
+
+    a and b must have the same shape (broadcasting (3,) against (3, 1) would compare the wrong
+    entries)."""
+    a, b = checks.finite_array("a", a), checks.finite_array("b", b)
+    checks.same_shape("b", b, a.shape)
+    a, b = a.astype(np.float64), b.astype(np.float64)
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
 
 
@@ -37,8 +52,10 @@ def check_layer(layer, X, seed=0, h=1e-5):
     Uses f = Σ forward(X) ⊙ G with a random G, so d f / d out = G. Stochastic layers must be held
     (``layer.hold = True``) so that every call sees the same mask or noise.
     """
-    X = np.array(X, dtype=np.float64)
-    G = np.random.default_rng(seed).standard_normal(layer.forward(X).shape)
+    if not (callable(getattr(layer, "forward", None)) and callable(getattr(layer, "backward", None))):
+        checks.fail("layer", "a layer with forward and backward", layer, TypeError)
+    X = np.array(checks.finite_array("X", X), dtype=np.float64)
+    G = checks.rng("seed", seed).standard_normal(layer.forward(X).shape)
 
     def f():
         return float(np.sum(layer.forward(X) * G))
@@ -55,14 +72,17 @@ def check_layer(layer, X, seed=0, h=1e-5):
 
 def check_loss(name, y_hat, y, h=1e-5):
     """Relative error of a loss's gradient (``"cross_entropy"`` or ``"mse"``) at ŷ."""
-    y_hat = np.array(y_hat, dtype=np.float64)
+    checks.choice("name", name, tuple(LOSSES))
+    y_hat = np.array(checks.finite_array("y_hat", y_hat), dtype=np.float64)
     loss = LOSSES[name]
     return rel_error(loss(y_hat, y)[1], numerical_gradient(lambda: loss(y_hat, y)[0], y_hat, h))
 
 
 def check_penalty(penalty, w, h=1e-5):
     """Relative error of a penalty's gradient at w (for L1, keep w away from 0)."""
-    w = np.array(w, dtype=np.float64)
+    if not isinstance(penalty, Penalty):
+        checks.fail("penalty", "a penalty such as regutils.L2(0.1)", penalty, TypeError)
+    w = np.array(checks.finite_array("w", w), dtype=np.float64)
     return rel_error(penalty(w)[1], numerical_gradient(lambda: penalty(w)[0], w, h))
 
 
@@ -71,6 +91,9 @@ def check_network(net, X, y, h=1e-5):
 
     Dropout masks and noise are drawn once and held fixed during the check.
     """
+    from .train import _check_data  # the same checks as fit (input width, labels)
+
+    X, y = _check_data(net, X, y, "X", "y")
     net.train()
     net.loss_and_grads(X, y)  # draw the masks and noise that are then held
     with net.hold_noise():

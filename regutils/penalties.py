@@ -9,6 +9,12 @@ import numpy as np
 from . import checks
 
 
+def _weights(w):
+    """A float array of weights; integer arrays become float64 (an int8 Σw² would overflow)."""
+    w = np.asarray(w)
+    return w if w.dtype.kind == "f" else checks.finite_array("w", w)
+
+
 class Penalty:
     """Base class: no penalty (Ω = 0). ``lam`` is λ, the regularization constant."""
 
@@ -16,14 +22,14 @@ class Penalty:
 
     def __init__(self, lam=0.0, penalize_bias=False):
         self.lam = checks.nonnegative("lam", lam)
-        self.penalize_bias = bool(penalize_bias)
+        self.penalize_bias = checks.boolean("penalize_bias", penalize_bias)
 
     def applies_to(self, param_name):
         """Whether the parameter called ``param_name`` ("W" or "b") is in Ω."""
         return param_name == "W" or (self.penalize_bias and param_name == "b")
 
     def __call__(self, w):
-        return 0.0, np.zeros_like(w)
+        return 0.0, np.zeros_like(_weights(w))
 
     def __repr__(self):
         bias = ", penalize_bias=True" if self.penalize_bias else ""
@@ -40,6 +46,7 @@ class L2(Penalty):
     name = "l2"
 
     def __call__(self, w):
+        w = _weights(w)
         return 0.5 * self.lam * float(np.vdot(w, w)), self.lam * w
 
 
@@ -49,6 +56,7 @@ class L1(Penalty):
     name = "l1"
 
     def __call__(self, w):
+        w = _weights(w)
         return self.lam * float(np.abs(w).sum()), self.lam * np.sign(w)
 
 
@@ -65,6 +73,8 @@ def make_penalty(name="none", lam=0.0, penalize_bias=False):
     if name is None:
         name = "none"
     checks.choice("penalty", name, tuple(PENALTIES))
+    if name == "none" and lam != 0:  # a λ that would silently do nothing
+        checks.fail("lam", "0 when penalty='none' (choose penalty='l2' or 'l1' to use λ)", lam)
     return PENALTIES[name](lam, penalize_bias=penalize_bias)
 
 
@@ -76,4 +86,5 @@ def soft_threshold(w, t):
     around it.
     """
     t = checks.nonnegative("t", t)
+    w = _weights(w)
     return np.sign(w) * np.maximum(np.abs(w) - t, 0)
