@@ -6,14 +6,13 @@ figure keeps the same number of artists and that the process memory stays within
 import gc
 import os
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import regutils as ru
 from regutils import panels
-from regutils.panels import canvas, figure
+from regutils.panels import canvas
 
 
 FAST = dict(n_train=100)

@@ -6,11 +6,11 @@ import numpy as np
 from .. import checks
 from ..lectures.quadratic import (H_DIAG_2D, W_STAR_L1, as_vector, diagonal_of, l1_path,
                                   l1_solution, l2_path, l2_solution, quadratic_loss)
-from .quadratic import (LAMS_PATH, _axes, circle, contours, diamond, ellipse,
-                        finish_weight_axes)
+from .quadratic import (LAMS_PATH, WeightSpaceFigure, _axes, circle, contours, diamond,
+                        ellipse)
 
 
-class L1Geometry:
+class L1Geometry(WeightSpaceFigure):
     """The same picture for L1 with a diagonal Hessian: the contours of J, the L1 diamond
     ‖w‖₁ = ‖w̃₁‖₁ through the L1 solution w̃₁ (which sits on a corner, i.e. on an axis, as soon as
     λ ≥ |wᵢ*|Hᵢᵢ for some i), the L2 circle through the L2 solution at the same λ for comparison,
@@ -39,13 +39,10 @@ class L1Geometry:
         a["w_star"], = ax.plot(*self.w_star, "k*", ms=12, label="w* (no penalty)", zorder=5)
         a["w_l1"], = ax.plot([], [], "o", color="C1", ms=8, mec="k", label="w̃ with L1", zorder=6)
         a["w_l2"], = ax.plot([], [], "s", color="C2", ms=7, mec="k", label="w̃ with L2", zorder=6)
-        a["text"] = finish_weight_axes(ax, extent, legend)
-        self.artists = a
-        self.set_lam(lam)
+        self._finish(a, extent, legend, lam)
 
-    def set_lam(self, lam):
-        """Redraw for λ = ``lam``: returns (w̃ with L1, w̃ with L2)."""
-        lam = checks.nonnegative("lam", lam)
+    def _draw(self, lam):
+        """Move the artists to λ = ``lam``; returns (w̃ with L1, w̃ with L2)."""
         a = self.artists
         w1 = l1_solution(self.H, self.w_star, lam)
         w2 = l2_solution(self.H, self.w_star, lam)

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from .. import plots
+from .. import checks, plots
 from ..lectures.quadratic import quadratic_loss
 
 
@@ -44,3 +44,17 @@ def finish_weight_axes(ax, extent, legend):
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     return text
+
+
+class WeightSpaceFigure:
+    """What the L2 and L1 weight-space figures share: ``set_lam`` checks λ and then the subclass's
+    ``_draw(lam)`` moves its artists in place; ``_finish`` adds the axes and the text box."""
+
+    def set_lam(self, lam):
+        """Redraw for λ = ``lam``; returns the solution(s) drawn."""
+        return self._draw(checks.nonnegative("lam", lam))
+
+    def _finish(self, artists, extent, legend, lam):
+        artists["text"] = finish_weight_axes(self.ax, extent, legend)
+        self.artists = artists
+        self.set_lam(lam)

@@ -7,10 +7,10 @@ import numpy as np
 from .. import checks
 from ..lectures.quadratic import (W_STAR_2D, as_hessian, as_vector, l2_path, l2_solution,
                                   quadratic_loss, rotated_hessian, shrink_factors)
-from .quadratic import LAMS_PATH, _axes, circle, contours, ellipse, finish_weight_axes
+from .quadratic import LAMS_PATH, WeightSpaceFigure, _axes, circle, contours, ellipse
 
 
-class L2Geometry:
+class L2Geometry(WeightSpaceFigure):
     """Goodfellow et al.'s Fig. 7.1 with a movable λ: the contours of J (grey ellipses) around w*,
     its eigen-directions, the path of w̃(λ) from w* (λ = 0) to 0 (λ → ∞), and for the current λ
     the L2 circle ‖w‖ = ‖w̃‖ touching the loss ellipse through w̃ (where the two are tangent).
@@ -43,13 +43,10 @@ class L2Geometry:
         a["w_star"], = ax.plot(*self.w_star, "k*", ms=12, label="w* (no penalty)", zorder=5)
         a["w_tilde"], = ax.plot([], [], "o", color="C3", ms=8, mec="k", label="w̃ (with penalty)",
                                 zorder=6)
-        a["text"] = finish_weight_axes(ax, extent, legend)
-        self.artists = a
-        self.set_lam(lam)
+        self._finish(a, extent, legend, lam)
 
-    def set_lam(self, lam):
-        """Redraw for λ = ``lam``: returns w̃."""
-        lam = checks.nonnegative("lam", lam)
+    def _draw(self, lam):
+        """Move the artists to λ = ``lam``; returns w̃."""
         a = self.artists
         w = l2_solution(self.H, self.w_star, lam)
         a["w_tilde"].set_data([w[0]], [w[1]])
