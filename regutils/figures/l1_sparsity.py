@@ -4,7 +4,7 @@ and returns its artists; nothing here changes matplotlib's global settings."""
 import numpy as np
 
 from .. import checks
-from ..lectures.quadratic import (H_DIAG_2D, W_STAR_L1, as_vector, diagonal_of, l1_path,
+from ..lectures.quadratic import (H_DIAG_2D, W_STAR_L1, _diagonal, _vector, l1_path,
                                   l1_solution, l2_path, l2_solution, quadratic_loss)
 from .quadratic import (LAMS_PATH, WeightSpaceFigure, _axes, circle, contours, diamond,
                         ellipse)
@@ -19,11 +19,11 @@ class L1Geometry(WeightSpaceFigure):
 
     def __init__(self, H=None, w_star=None, lam=0.2, ax=None, extent=(-0.5, 1.5, -0.5, 1.0),
                  legend=True):
-        self.h = diagonal_of(H_DIAG_2D if H is None else H)
+        self.h = _diagonal(H_DIAG_2D if H is None else H)
         if len(self.h) != 2:
             checks.fail("H", "2x2 (the figure is 2-D)", len(self.h))
         self.H = np.diag(self.h)
-        self.w_star = np.array(W_STAR_L1 if w_star is None else as_vector("w_star", w_star, 2))
+        self.w_star = np.array(W_STAR_L1 if w_star is None else _vector("w_star", w_star, 2))
         self.ax = ax = _axes(ax)
         a = {"contours": contours(ax, self.H, self.w_star, extent)}
         p1 = l1_path(self.H, self.w_star, LAMS_PATH)

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import checks
-from ..lectures.quadratic import (W_STAR_2D, as_hessian, as_vector, l2_path, l2_solution,
+from ..lectures.quadratic import (W_STAR_2D, _hessian, _vector, l2_path, l2_solution,
                                   quadratic_loss, rotated_hessian, shrink_factors)
 from .quadratic import LAMS_PATH, WeightSpaceFigure, _axes, circle, contours, ellipse
 
@@ -21,10 +21,10 @@ class L2Geometry(WeightSpaceFigure):
 
     def __init__(self, H=None, w_star=None, lam=0.1, ax=None, extent=(-0.5, 3.0, -0.75, 2.0),
                  legend=True):
-        self.H = rotated_hessian() if H is None else as_hessian(H)
+        self.H = rotated_hessian() if H is None else _hessian(H)
         if self.H.shape != (2, 2):
             checks.fail("H", "a 2x2 matrix (the figure is 2-D)", self.H.shape)
-        self.w_star = np.array(W_STAR_2D if w_star is None else as_vector("w_star", w_star, 2))
+        self.w_star = np.array(W_STAR_2D if w_star is None else _vector("w_star", w_star, 2))
         self.ax = ax = _axes(ax)
         eigvals, Q = np.linalg.eigh(self.H)
         a = {"contours": contours(ax, self.H, self.w_star, extent)}
@@ -63,7 +63,7 @@ class L2Geometry(WeightSpaceFigure):
 def plot_shrink_factors(H=None, lams=None, ax=None):
     """λᵢ/(λᵢ + λ) against λ for every eigenvalue λᵢ of H: how much of w* survives along each
     eigen-direction. Returns the list of lines."""
-    H = rotated_hessian() if H is None else as_hessian(H)
+    H = rotated_hessian() if H is None else _hessian(H)
     lams = np.logspace(-3, 2, 200) if lams is None else np.asarray(lams, float)
     ax = _axes(ax, figsize=(4.8, 3.2))
     eigvals = np.linalg.eigvalsh(H)

@@ -16,7 +16,7 @@ from ..optim import SGD
 from ..penalties import soft_threshold
 from ..train import fit, one_blas_thread
 from .digits import flat_weights, train_digits
-from .quadratic import as_hessian, as_vector, diagonal_of, quadratic_loss
+from .quadratic import _diagonal, _hessian, _vector, quadratic_loss
 
 
 def l1_objective(w, H, w_star, lam):
@@ -27,8 +27,8 @@ def l1_numerical_minimizer(H, w_star, lam, tol=1e-12):
     """Minimize J(w) + λ‖w‖₁ numerically, without the formula: with a diagonal H the objective
     is a sum of convex 1-D functions, each minimized by golden-section search on
     [−(|wᵢ*| + 1), |wᵢ*| + 1]. Returns w (d,) (accurate to about ``tol``)."""
-    h = diagonal_of(H)
-    w_star = as_vector("w_star", w_star, len(h))
+    h = _diagonal(H)
+    w_star = _vector("w_star", w_star, len(h))
     lam = checks.nonnegative("lam", lam)
     g = (np.sqrt(5) - 1) / 2
     w = np.empty_like(w_star)
@@ -67,12 +67,12 @@ def ista_l1(H, w_star, lam, lr, steps=200, w0=None):
     return _l1_descent(H, w_star, lam, lr, steps, w0, proximal=True)
 
 def _l1_descent(H, w_star, lam, lr, steps, w0, proximal):
-    H = as_hessian(H)
-    w_star = as_vector("w_star", w_star, len(H))
+    H = _hessian(H)
+    w_star = _vector("w_star", w_star, len(H))
     lam = checks.nonnegative("lam", lam)
     lr = checks.positive("lr", lr)
     steps = checks.integer("steps", steps, 0)
-    w = w_star.copy() if w0 is None else as_vector("w0", w0, len(H)).copy()
+    w = w_star.copy() if w0 is None else _vector("w0", w0, len(H)).copy()
     path = [w.copy()]
     for _ in range(steps):
         grad = H @ (w - w_star)

@@ -34,13 +34,13 @@ H_DIAG_2D = (1.0, 0.25)
 
 W_STAR_L1 = (1.0, 0.5)
 
-def as_vector(name, w, d=None):
+def _vector(name, w, d=None):
     w = checks.finite_array(name, w).astype(np.float64).ravel()
     if d is not None and w.size != d:
         checks.fail(f"{name}.size", str(d), w.size)
     return w
 
-def as_hessian(H):
+def _hessian(H):
     """A symmetric positive semi-definite matrix (d, d); a vector is read as a diagonal."""
     H = checks.finite_array("H", H).astype(np.float64)
     if H.ndim == 1:
@@ -53,8 +53,8 @@ def as_hessian(H):
         checks.fail("H", "positive semi-definite (a Hessian at a minimum)", "a negative eigenvalue")
     return H
 
-def diagonal_of(H):
-    H = as_hessian(H)
+def _diagonal(H):
+    H = _hessian(H)
     if np.any(H - np.diag(np.diag(H))):
         checks.fail("H", "diagonal (the closed form of §7.1.2 needs a diagonal Hessian)",
                     "a matrix with off-diagonal entries")
@@ -76,7 +76,7 @@ def rotated_hessian(eigvals=EIGVALS_2D, angle=ANGLE_2D):
 
 def quadratic_loss(W, H, w_star):
     """J(w) = ½(w − w*)ᵀH(w − w*) for one w (d,) or many (..., d) (e.g. a grid of points)."""
-    H, w_star = as_hessian(H), np.asarray(w_star, np.float64)
+    H, w_star = _hessian(H), np.asarray(w_star, np.float64)
     D = np.asarray(W, np.float64) - w_star
     return 0.5 * np.einsum("...i,ij,...j->...", D, H, D)
 
@@ -88,7 +88,7 @@ def _kept(eigvals, lam):
 def shrink_factors(H, lam):
     """The eigenvalues λᵢ of H (ascending) and the factors λᵢ/(λᵢ + λ) that L2 applies to them."""
     lam = checks.nonnegative("lam", lam)
-    eigvals = np.linalg.eigvalsh(as_hessian(H))
+    eigvals = np.linalg.eigvalsh(_hessian(H))
     return eigvals, _kept(eigvals, lam)
 
 def l2_solution(H, w_star, lam):
@@ -97,8 +97,8 @@ def l2_solution(H, w_star, lam):
     H: (d, d) Hessian (or its diagonal), w_star: (d,), lam: λ ≥ 0. Computed in the eigenbasis:
     rotate w* into it (Qᵀw*), scale component i by λᵢ/(λᵢ + λ), rotate back.
     """
-    H = as_hessian(H)
-    w_star = as_vector("w_star", w_star, len(H))
+    H = _hessian(H)
+    w_star = _vector("w_star", w_star, len(H))
     lam = checks.nonnegative("lam", lam)
     eigvals, Q = np.linalg.eigh(H)
     return Q @ (_kept(eigvals, lam) * (Q.T @ w_star))
@@ -110,8 +110,8 @@ def l2_path(H, w_star, lams):
 def l1_solution(H, w_star, lam):
     """wᵢ = sign(wᵢ*)·max(|wᵢ*| − λ/Hᵢᵢ, 0): the minimizer of J(w) + λ‖w‖₁ for a diagonal H
     (Goodfellow eq. 7.22). H: (d, d) diagonal or its diagonal (d,); w_star: (d,)."""
-    h = diagonal_of(H)
-    w_star = as_vector("w_star", w_star, len(h))
+    h = _diagonal(H)
+    w_star = _vector("w_star", w_star, len(h))
     lam = checks.nonnegative("lam", lam)
     return np.sign(w_star) * np.maximum(np.abs(w_star) - lam / h, 0.0) + 0.0  # + 0.0: no "-0.0"
 

@@ -18,7 +18,7 @@ from ..model import MLP
 from ..optim import SGD, Adam, AdamW
 from ..train import fit, one_blas_thread
 from .digits import flat_weights, train_digits
-from .quadratic import as_hessian, as_vector, l2_solution, ridge
+from .quadratic import _hessian, _vector, l2_solution, ridge
 
 
 def gradient_descent_l2(H, w_star, lam, lr=None, tol=1e-13, max_steps=200_000, w0=None):
@@ -27,13 +27,13 @@ def gradient_descent_l2(H, w_star, lam, lr=None, tol=1e-13, max_steps=200_000, w
     Independent of the closed form (no eigendecomposition in the loop). Stops when a step moves w
     by less than ``tol``; ``lr`` defaults to 1/(largest eigenvalue + λ). Returns (w, steps).
     """
-    H = as_hessian(H)
-    w_star = as_vector("w_star", w_star, len(H))
+    H = _hessian(H)
+    w_star = _vector("w_star", w_star, len(H))
     lam = checks.nonnegative("lam", lam)
     if lr is None:
         lr = 1.0 / (np.abs(H).sum(axis=1).max() + lam)  # ≤ 1/(λ_max + λ) (Gershgorin)
     lr = checks.positive("lr", lr)
-    w = np.zeros_like(w_star) if w0 is None else as_vector("w0", w0, len(H)).copy()
+    w = np.zeros_like(w_star) if w0 is None else _vector("w0", w0, len(H)).copy()
     for step in range(1, checks.integer("max_steps", max_steps, 1) + 1):
         move = lr * (H @ (w - w_star) + lam * w)
         w -= move
@@ -160,10 +160,10 @@ def noisy_quadratic_adam(h=(4.0, 1.0, 0.25, 0.0625), w_star=None, lam=0.25, deco
     Returns the average of w over the steps after ``burn_in`` (an estimate of the stationary
     point), an array (d,). w starts at 0; ``seed`` draws the noise.
     """
-    h = as_vector("h", h)
+    h = _vector("h", h)
     if np.any(h <= 0):
         checks.fail("h", "> 0 (curvatures)", h.min())
-    w_star = np.ones_like(h) if w_star is None else as_vector("w_star", w_star, len(h))
+    w_star = np.ones_like(h) if w_star is None else _vector("w_star", w_star, len(h))
     lam = checks.nonnegative("lam", lam)
     sigma = checks.nonnegative("sigma", sigma)
     steps = checks.integer("steps", steps, 1)
@@ -188,9 +188,9 @@ def best_l2_match(target, h, w_star=None):
     """The L2 coefficient λ' whose plain-L2 stationary point hᵢ/(hᵢ + λ')·wᵢ* (what Adam + L2
     reaches) comes closest to ``target`` (e.g. AdamW's weights), searched on a fine log grid
     1e-4 … 1e4. Returns (λ', the largest |difference| over the coordinates)."""
-    h = as_vector("h", h)
-    target = as_vector("target", target, len(h))
-    w_star = np.ones_like(h) if w_star is None else as_vector("w_star", w_star, len(h))
+    h = _vector("h", h)
+    target = _vector("target", target, len(h))
+    w_star = np.ones_like(h) if w_star is None else _vector("w_star", w_star, len(h))
     lams = np.logspace(-4, 4, 4001)
     fits = h / (h + lams[:, None]) * w_star
     err = np.abs(fits - target).max(axis=1)
