@@ -225,3 +225,87 @@ def new_page(browser, lab):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return context, page
+
+
+# -- Voilà (the presenter view) -----------------------------------------------------------------
+class Voila:
+    """A Voilà server on loopback for the notebooks under ``root`` (own process group), with a
+    token; ``render_url("penalty.ipynb")`` is a notebook's page (outputs only, no code)."""
+
+    def __init__(self, root, workdir, start_timeout=60):
+        self.root = Path(root)
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        for sub in ("runtime", "data", "config"):
+            (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+        voila = Path(sys.executable).with_name("voila")
+        cmd = [str(voila), str(self.root), "--no-browser", f"--port={self.port}",
+               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--Voila.token={self.token}",
+               "--show_tracebacks=True"]
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
+                   JUPYTER_DATA_DIR=str(self.workdir / "data"),
+                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"), PYTHONUNBUFFERED="1")
+        self.log_path = self.workdir / "voila.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.root, start_new_session=True)
+        self._wait(start_timeout)
+
+    def _wait(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voila exited with {self.proc.returncode}:\n"
+                                   + self.log_path.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"{self.url}/?token={self.token}", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"voila did not answer within {timeout} s:\n"
+                           + self.log_path.read_text(errors="replace")[-3000:])
+
+    def render_url(self, relpath):
+        return f"{self.url}/voila/render/{relpath}?token={self.token}"
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    stop = Lab.stop  # the same: end the process group, close the log
+
+
+JS_ONE_CANVAS_HASH = """
+(canvas) => {
+  if (!canvas.width || !canvas.height) return {hash: 0, nonwhite: 0};
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let h = 2166136261 >>> 0, nonwhite = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) nonwhite++;
+    h = Math.imul(h ^ (d[i] | (d[i + 1] << 8) | (d[i + 2] << 16)), 16777619) >>> 0;
+  }
+  return {hash: h, nonwhite: nonwhite};
+}
+"""
+
+
+def canvas_state(canvas):
+    """{hash, nonwhite} of one ipympl canvas (a Playwright locator of the <canvas>)."""
+    return canvas.evaluate(JS_ONE_CANVAS_HASH)
+
+
+def wait_canvas_drawn(canvas, timeout=60, min_nonwhite=1000):
+    """Wait until the canvas shows a picture and has stopped changing; returns its state."""
+    last = wait_until(lambda: (s := canvas_state(canvas))["nonwhite"] > min_nonwhite and s,
+                      timeout, interval=0.3, what="a drawn canvas")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.4)
+        now = canvas_state(canvas)
+        if now == last:
+            return now
+        last = now
+    return last
