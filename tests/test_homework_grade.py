@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,8 +74,9 @@ ALTERNATIVES = {
                       "np.multiply(lam, w)\n",
     "hw1-l1-penalty": "def l1_penalty(w, lam):\n    s = (w > 0).astype(w.dtype) - "
                       "(w < 0).astype(w.dtype)\n    return float(np.abs(w).sum() * lam), lam * s\n",
-    "hw1-sgd-step": "def sgd_step_l2(w, grad_L, lr, lam):\n    return w + (-lr) * (lam * w + grad_L)\n"
-                    "\n\ndef sgd_step_weight_decay(w, grad_L, lr, lam):\n"
+    "hw1-sgd-step": "def sgd_step_l2(w, grad_L, lr, lam):\n"
+                    "    return w + (-lr) * (lam * w + grad_L)\n\n\n"
+                    "def sgd_step_weight_decay(w, grad_L, lr, lam):\n"
                     "    return w * (1 - lr * lam) - lr * grad_L\n",
     "hw1-soft-threshold": "def soft_threshold(w, t):\n"
                           "    return np.where(np.abs(w) > t, w - t * np.sign(w), 0)\n",
@@ -140,9 +142,11 @@ def attacks(paths):
         "regutils_via_sys_modules": ("hw2", "hw2-jitter", (
             "import sys\n\n\ndef jitter(X, y, sigma, rng):\n"
             "    return sys.modules['regu' + 'tils'].jitter(X, rng, sigma), y\n")),
-        "reads_regutils_from_the_repo": ("hw2", "hw2-shift", (   # name split: only the sandbox stops it
-            f"_g = {{}}\nexec(open({str(ROOT)!r} + '/regu' + 'tils/augment.py').read(), _g)\n\n\n"
-            "def shift_images(images, dx, dy):\n    return _g['shift'](images, dx, dy)\n")),
+        "reads_the_solution_in_the_repo": ("hw2", "hw2-shift", (
+            "import json\n"
+            f"for _c in json.load(open({str(ROOT / 'instructor' / 'hw2_source.ipynb')!r}))"
+            "['cells']:\n"
+            "    if _c['id'] == 'hw2-shift':\n        exec(''.join(_c['source']))\n")),
         "executes_the_instructor_solution": ("hw1", "hw1-regularized-loss", (
             "import json\n"
             f"_nb = json.load(open({str(paths['source'] / 'hw1_source.ipynb')!r}))\n"
@@ -209,10 +213,18 @@ RESOURCES = {  # name: (exercise, source); the l1 fork bomb returns the right va
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Grade every suite's submissions in one run; returns what the tests look at."""
+def graded():
+    """Grade every suite's submissions in one run; yields what the tests look at. The folder is
+    in /tmp, not pytest's (a 0700 folder would stop some attacks even without the sandbox)."""
     need_bwrap()
-    base = tmp_path_factory.mktemp("grade")
+    base = Path(tempfile.mkdtemp(prefix="hwgrade-test-"))
+    try:
+        yield _grade_everything(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _grade_everything(base):
     subs, out, source = base / "submissions", base / "out", base / "instructor"
     shutil.copytree(ROOT / "instructor", source)  # the attacks aim at this copy
     reference = base / "reference" / "hw1.ipynb"
@@ -245,6 +257,9 @@ def graded(tmp_path_factory):
         "        open(p, 'w').write('out')\n    return 0.0\n"))
     for name, (ex, src) in RESOURCES.items():
         save(student("hw1", {ex: src}), subs / f"res_{name}.ipynb")
+    # everything the attacks aim at is open to anyone: only the sandbox stands in their way
+    for path in [base, *base.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest()
               for p in [*source.iterdir(), reference, paths["victim"]]}
     start = time.perf_counter()
@@ -321,7 +336,7 @@ def test_every_attack_fails_under_grade(graded, name):
     assert mine[attacked[0]][0] == 0, mine[attacked[0]]   # ... nothing, in fact
     if name in ("regutils_via_dunder_import", "regutils_via_importlib"):
         assert mine[attacked[0]][2].startswith("refused: the answer uses regutils"), mine
-    if name in ("reads_regutils_from_the_repo", "forges_nbval_report"):  # the sandbox stops it
+    if name in ("reads_the_solution_in_the_repo", "forges_nbval_report"):  # the sandbox does
         assert "refused" not in mine[attacked[0]][2], mine
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import FAIL_MARK, OK_MARK  # noqa: F401 - re-exported for the tests
-from .notebook import (NBVAL_MARKER, USES_REGUTILS, InvalidSubmission, defined_names, exercises,
-                       homework_of, read_submission, source_text)
+from .notebook import (NBVAL_MARKER, InvalidSubmission, defined_names, exercises, homework_of,
+                       read_submission, source_text, uses_regutils)
 
 DEFAULT_TIMEOUT = 30.0
 REFERENCE_DIR = Path("notebooks/homework/.reference")
@@ -71,7 +71,7 @@ def merge(student, reference):
             continue
         source = source_text(cell)
         source = NBVAL_MARKER.sub("", source)  # the student does not choose what nbval checks
-        if USES_REGUTILS.search(source):
+        if uses_regutils(source):
             problems[ex.id] = "the answer uses regutils: write it in plain NumPy"
         nb.cells[ex.answer].source = source
     return nb, problems

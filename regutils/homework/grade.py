@@ -23,8 +23,7 @@ from pathlib import Path
 
 from . import export, sandbox
 from .cases import changed_inputs, compare, job, load_homework
-from .notebook import (USES_REGUTILS, InvalidSubmission, find_answer, homework_of,
-                       read_submission)
+from .notebook import InvalidSubmission, find_answer, homework_of, read_submission, uses_regutils
 from .runner import decode
 
 SOURCE_DIR = Path("instructor")
@@ -165,7 +164,7 @@ def grade_submission(student, path, homeworks, references, limits, use_sandbox):
             static[ex.id] = problem
         elif src is None:
             static[ex.id] = f"answer cell not found (its cell id is {ex.id!r})"
-        elif USES_REGUTILS.search(src):
+        elif uses_regutils(src):
             static[ex.id] = "refused: the answer uses regutils (write plain NumPy)"
         else:
             answers[ex.id] = src
@@ -174,8 +173,8 @@ def grade_submission(student, path, homeworks, references, limits, use_sandbox):
         result = sandbox.run(job(hw, answers), limits, sandbox=use_sandbox)
         events = result.events
         if not any(e.get("kind") == "done" for e in events):
-            note = f" (the sandbox ended early: exit code {result.returncode}" + (
-                f", {result.stderr.strip().splitlines()[-1]}" if result.stderr.strip() else "") + ")"
+            last = result.stderr.strip().splitlines()[-1:] or [""]
+            note = f" (the sandbox ended early: exit code {result.returncode} {last[0]})"
     rows = []
     for ex in hw.exercises:
         if ex.id in static:

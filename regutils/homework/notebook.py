@@ -6,8 +6,10 @@ solution between ``### BEGIN SOLUTION`` / ``### END SOLUTION``; ``points`` in it
 ``<answer id>-cases``: the grading cases, instructor source only), ``given`` (a helper such as
 ``softmax`` that answers may call; plain NumPy), ``setup`` (imports for the check cells).
 """
+import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,21 @@ USES_REGUTILS = re.compile(r"\bregutils\b|\bru\s*\.")
 
 class InvalidSubmission(Exception):
     """The submission cannot be read as a notebook (not JSON, not nbformat 4, ...)."""
+
+
+def uses_regutils(source):
+    """True if the code names ``regutils`` (or ``ru.``), comments and strings aside. (Spelled in
+    pieces, ``__import__("regu" + "tils")``, it is refused at run time instead.)"""
+    try:
+        toks = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return bool(USES_REGUTILS.search(source))
+    for a, b in zip(toks, toks[1:] + toks[-1:]):
+        if a.type == tokenize.NAME and (a.string == "regutils"
+                                        or (a.string == "ru" and b.string == ".")):
+            return True
+    return False
 
 
 def tags(cell):

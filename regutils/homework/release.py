@@ -18,7 +18,7 @@ from pathlib import Path
 from . import FAIL_MARK, OK_MARK
 from .cases import load_homework
 from .grade import reference_values
-from .notebook import (BEGIN, END, KERNELSPEC, USES_REGUTILS, exercises, strip_solutions, tags)
+from .notebook import BEGIN, END, KERNELSPEC, exercises, strip_solutions, tags, uses_regutils
 from .sandbox import Limits
 
 SOURCE_DIR = Path("instructor")
@@ -53,7 +53,7 @@ def release_one(source, out_dir=HOMEWORK_DIR, reference_dir=None, timeout=120):
     hw = load_homework(source)        # the cases, points and given cells must make sense,
     reference_values(hw, Limits())    # and the reference solutions must run on every case
     for cell in nb.cells:
-        if "given" in tags(cell) and USES_REGUTILS.search(cell.source):
+        if "given" in tags(cell) and uses_regutils(cell.source):
             raise ValueError(f"{source}: given cell {cell.id} uses regutils (answers run without)")
     nb.cells = [cell for cell in nb.cells if "cases" not in tags(cell)]  # grading cases stay here
     ids = [cell.get("id") for cell in nb.cells]

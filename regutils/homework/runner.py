@@ -30,7 +30,7 @@ import numpy.linalg  # noqa: F401   be able to read the Python installation outs
 import numpy.fft  # noqa: F401
 
 MAX_DEPTH = 12
-MAX_LINE = 32 * 2**20          # bytes of one result line the parent accepts
+MAX_BYTES = 32 * 2**20         # bytes of results the parent accepts from one exercise
 MAX_STR = 10_000
 
 
@@ -49,7 +49,7 @@ class Rng:
 
 
 def encode(x, depth=0):
-    """``x`` as JSON-able data: numbers, strings, lists; tuples, dicts, arrays and scalars tagged."""
+    """``x`` as JSON-able data: numbers, strings, lists; tuples, dicts, arrays, scalars tagged."""
     if depth > MAX_DEPTH:
         return {"$unsupported": "nesting too deep"}
     if x is None or isinstance(x, (bool, str)):
@@ -262,7 +262,7 @@ def _run_exercise(exercise, given, limits, out):
             os._exit(0)
     os.close(w)
     deadline = start + limits["timeout_s"]
-    buf, lines, timed_out, too_big, status = b"", [], False, False, None
+    buf, lines, timed_out, too_big, status, total = b"", [], False, False, None, 0
     while True:
         if status is None:
             done_pid, st = os.waitpid(pid, os.WNOHANG)
@@ -281,9 +281,10 @@ def _run_exercise(exercise, given, limits, out):
         if not chunk:
             break
         buf += chunk
+        total += len(chunk)
         *done, buf = buf.split(b"\n")
         lines += done
-        if len(buf) > MAX_LINE or len(lines) > 100_000:
+        if total > MAX_BYTES:
             too_big = True
             break
     _kill_leftovers(pid, limits.get("uid"))

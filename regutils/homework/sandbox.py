@@ -100,7 +100,8 @@ def bwrap_command(bwrap, limits):
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
             "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
             "--setenv", "PYTHONHASHSEED", "0",
-            f"/sandbox/python/{exe}", "-I", "-S", "-c", _boot("/sandbox/site", "/sandbox/runner.py"), json.dumps(limits.for_runner())]
+            f"/sandbox/python/{exe}", "-I", "-S", "-c",
+            _boot("/sandbox/site", "/sandbox/runner.py"), json.dumps(limits.for_runner())]
     return cmd
 
 
@@ -113,7 +114,8 @@ def _boot(site, runner):
 def plain_command(limits):
     """The runner without a sandbox (``--no-sandbox``, and the reference solutions)."""
     site = str(_numpy_dirs()[0].parent)
-    return [sys.executable, "-I", "-S", "-c", _boot(site, str(RUNNER)), json.dumps(limits.for_runner())]
+    return [sys.executable, "-I", "-S", "-c", _boot(site, str(RUNNER)),
+            json.dumps(limits.for_runner())]
 
 
 @dataclass
