@@ -67,6 +67,8 @@ def header(text, key):
 
 
 PUBLIC_CASES = {p.stem: p.read_text(encoding="utf-8") for p in sorted(PUBLIC_ONLY.glob("*.py"))}
+TYPICAL = {p.stem: p.read_text(encoding="utf-8")   # the wrong answers the public check catches
+           for p in sorted((PUBLIC_ONLY.parent / "homework_cases").glob("*.py"))}
 
 # correct answers written another way than the reference
 ALTERNATIVES = {
@@ -242,6 +244,9 @@ def _grade_everything(base):
     for name, text in PUBLIC_CASES.items():
         ex = header(text, "exercise")
         save(student(ex.split("-")[0], {ex: text}), subs / f"po_{name}.ipynb")
+    for name, text in TYPICAL.items():
+        ex = header(text, "exercise")
+        save(student(ex.split("-")[0], {ex: text}), subs / f"tw_{name}.ipynb")
     for name, (hwname, ex, src) in attacks(paths).items():
         save(student(hwname, {ex: src}), subs / f"atk_{name}.ipynb")
     hook = student("hw2", {"hw2-shift": nbk.STUB.replace("raise", "def shift_images(i, x, y):\n"
@@ -305,6 +310,13 @@ def test_public_only_answers_lose_points_under_grade(graded, name):
     assert "(public)" not in reason
     others = {e: v for e, v in points(graded["table"], f"po_{name}").items() if e != ex}
     assert all(v[0] == v[1] for v in others.values()), others
+
+
+@pytest.mark.parametrize("name", sorted(TYPICAL))
+def test_typical_wrong_answers_lose_points_under_grade_too(graded, name):
+    ex = header(TYPICAL[name], "exercise")
+    got, full, reason = graded["table"][f"tw_{name}", ex]
+    assert got < full and reason != "ok", (name, reason)
 
 
 def test_public_only_answers_pass_the_public_check(tmp_path):
@@ -445,6 +457,16 @@ def test_grade_refuses_without_bwrap_unless_told(tmp_path):
     assert refused.returncode == 2
     assert "bubblewrap" in refused.stderr and "--no-sandbox" in refused.stderr
     assert not (tmp_path / "out").exists()
+    fake = tmp_path / "fake-bin" / "bwrap"   # a bwrap that cannot create namespaces here
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\n"
+                    "exit 1\n")
+    fake.chmod(0o755)
+    broken = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, PATH=f"{fake.parent}:/usr/bin:/bin"))
+    assert broken.returncode == 2
+    assert "sandbox does not work" in broken.stderr and "No permissions" in broken.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
     plain = subprocess.run(cmd + ["--no-sandbox"], cwd=ROOT, capture_output=True, text=True,
                            env=env, timeout=120)
     assert plain.returncode == 0, plain.stdout + plain.stderr

@@ -110,7 +110,7 @@ def _grade(args):
         records = grade(args.folder, args.out, args.source_dir, args.jobs,
                         Limits(timeout_s=args.timeout, memory_mib=args.memory),
                         use_sandbox=not args.no_sandbox)
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, RuntimeError) as e:
         print(f"grade: {e}", file=sys.stderr)
         return 2
     rows = sum(len(r["exercises"]) for r in records)

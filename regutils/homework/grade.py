@@ -227,6 +227,8 @@ def grade(folder, out="grading", source_dir=SOURCE_DIR, jobs=None, limits=None,
     if use_sandbox and sandbox.find_bwrap() is None:
         raise RuntimeError(f"bwrap not found: {sandbox.BWRAP_HINT}")
     _check_folders(folder, out)
+    if use_sandbox:
+        sandbox.preflight(replace(limits, uid=UID_BASE + 1))
     out = Path(out)
     results_dir = out / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
