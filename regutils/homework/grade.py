@@ -166,8 +166,8 @@ def grade_submission(student, path, homeworks, references, limits, use_sandbox):
             static[ex.id] = f"answer cell not found (its cell id is {ex.id!r})"
         elif uses_regutils(src):
             static[ex.id] = "refused: the answer uses regutils (write plain NumPy)"
-        else:
-            answers[ex.id] = src
+        else:  # a line of IPython magic (%timeit, !pip) at the margin means nothing here
+            answers[ex.id] = re.sub(r"^[%!].*$", "pass", src, flags=re.MULTILINE)
     events, note = [], ""
     if answers:
         result = sandbox.run(job(hw, answers), limits, sandbox=use_sandbox)

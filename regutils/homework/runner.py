@@ -170,6 +170,7 @@ def _child(exercise, given, limits, w):
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     _set_limits(limits)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too big file: an OSError, not a kill
     uid = limits.get("uid")
     if os.getuid() == 0 and uid:
         os.setgroups([])
