@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -256,6 +257,14 @@ def _grade_everything(base):
     hook.cells.insert(1, cell)
     (subs / "atk_hook_cell_with_the_answer_id.ipynb").write_text(
         json.dumps(hook), encoding="utf-8")
+    listener = socket.socket()   # a server on the grader's loopback: the sandbox has no network
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    RESOURCES["uses_the_network"] = ("hw1-l2-penalty", (
+        "import socket\n\n\ndef l2_penalty(w, lam):\n    try:\n"
+        f"        socket.create_connection(('127.0.0.1', {listener.getsockname()[1]}), timeout=1)\n"
+        "        return 'connected', w\n    except OSError:\n"
+        "        return float(0.5 * lam * np.sum(w * w)), lam * w\n"))
     RESOURCES["writes_outside"] = ("hw1-regularized-loss", (
         "def regularized_loss(X, y, params, lam):\n"
         f"    for p in ({str(paths['escaped'])!r}, '/tmp/escaped.txt', '/usr/escaped.txt'):\n"
@@ -273,6 +282,7 @@ def _grade_everything(base):
                            "--timeout", str(TIMEOUT)],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     seconds = time.perf_counter() - start
+    listener.close()
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     csv_hash = hashlib.sha256((out / "grades.csv").read_bytes()).hexdigest()
     time.sleep(4)  # longer than the attack that rewrites grades.csv after the grader exits
@@ -390,8 +400,10 @@ def test_resource_abuse_is_contained_and_reported(graded):
     got, full, reason = table["res_writes_outside", "hw1-regularized-loss"]
     assert got == 0 and ("FileNotFoundError" in reason or "Read-only" in reason), reason
     assert not graded["paths"]["escaped"].exists()
+    got, full, reason = table["res_uses_the_network", "hw1-l2-penalty"]
+    assert (got, reason) == (full, "ok"), reason   # the connection failed: no network
     for who in ("res_hang", "res_fork_bomb", "res_fork_bomb_classic", "res_allocates_2_gib",
-                "res_writes_outside"):
+                "res_writes_outside", "res_uses_the_network"):
         others = [v for ex, v in points(table, who).items() if v[0] < v[1]]
         assert len(others) <= 1, (who, others)   # the other exercises are still graded
     assert not _sandbox_processes()
@@ -432,6 +444,8 @@ def test_killed_grader_keeps_finished_rows_and_rerun_skips_them(tmp_path):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    time.sleep(1)
+    assert not _sandbox_processes()   # the sandbox died with the grader (--die-with-parent)
     done = sorted(p.name for p in (out / "results").glob("*.json"))
     assert 2 <= len(done) < 6, done
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
