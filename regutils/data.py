@@ -1,6 +1,6 @@
 """Data: 2-D toy sets, the 8×8 digits that scikit-learn ships, splits, and Zhang et al.'s variants.
 
-Every function that draws random numbers takes ``seed`` (an int or a numpy Generator).
+Every function that draws random numbers takes ``seed`` (an integer >= 0 or a numpy Generator).
 """
 import functools
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ DATASETS_2D = ("moons", "circles", "spiral", "xor")
 def _two_d(name, n, noise, seed):
     n = checks.integer("n", n, minimum=2)
     noise = checks.nonnegative("noise", noise)
-    return n, noise, np.random.default_rng(seed)
+    return n, noise, checks.rng("seed", seed)
 
 
 def make_moons(n=200, noise=0.2, seed=0):
@@ -33,6 +33,7 @@ def make_moons(n=200, noise=0.2, seed=0):
 def make_circles(n=200, noise=0.1, seed=0, factor=0.5):
     """A small circle (class 1) inside a large one (class 0)."""
     n, noise, rng = _two_d("circles", n, noise, seed)
+    factor = checks.in_range("factor", factor, 0, 1, low_open=True, high_open=True)
     n0 = n // 2
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n - n0, endpoint=False)
@@ -46,6 +47,7 @@ def make_circles(n=200, noise=0.1, seed=0, factor=0.5):
 def make_spiral(n=200, noise=0.2, seed=0, turns=1.5):
     """Two interleaved spiral arms."""
     n, noise, rng = _two_d("spiral", n, noise, seed)
+    turns = checks.positive("turns", turns)
     n0 = n // 2
     Xs, ys = [], []
     for label, m in ((0, n0), (1, n - n0)):
@@ -109,15 +111,20 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
 
     Returns X_train, X_test, y_train, y_test (scikit-learn's order).
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
+    X = checks.finite_array("X", X)
+    if X.ndim < 2:
+        checks.fail("X.ndim", ">= 2 (one row per example)", X.ndim)
+    stratify = checks.boolean("stratify", stratify)
+    y = checks.finite_array("y", y) if not stratify or np.asarray(y).dtype.kind != "f" else np.asarray(y)
+    if stratify:
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+            checks.fail("y", "class labels when stratify=True (use stratify=False for real targets)",
+                        f"array of dtype {y.dtype}")
+        y = checks.labels("y", y, n=len(X))
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
     checks.in_range("test_size", test_size, 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(seed)
-    if stratify and not (y.dtype.kind in "iub" or np.all(y == np.round(y))):
-        checks.fail("y", "class labels when stratify=True (use stratify=False for real targets)",
-                    f"array of dtype {y.dtype}")
+    rng = checks.rng("seed", seed)
     if stratify:
         test = []
         for c in np.unique(y):
@@ -138,6 +145,7 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
 def digits_split(seed=0):
     """The lecture's digits split: ``load_digits()`` (pixels / 16), 75/25 stratified, seeded.
     Returns X_train, X_test, y_train, y_test."""
+    checks.rng("seed", seed)
     d = load_digits()
     return train_test_split(d.X, d.y, 0.25, seed=seed)
 
@@ -150,7 +158,8 @@ def corrupt_labels(y, fraction, n_classes=None, seed=0):
     y = checks.labels("y", y)
     fraction = checks.in_range("fraction", fraction, 0, 1)
     n_classes = int(y.max()) + 1 if n_classes is None else checks.integer("n_classes", n_classes, 2)
-    rng = np.random.default_rng(seed)
+    y = checks.labels("y", y, n_classes=n_classes)  # a label outside 0..C−1 would survive unchanged
+    rng = checks.rng("seed", seed)
     redraw = rng.random(len(y)) < fraction
     new = rng.integers(0, n_classes, size=len(y))
     return np.where(redraw, new, y)
@@ -159,22 +168,22 @@ def corrupt_labels(y, fraction, n_classes=None, seed=0):
 def shuffle_pixels(X, seed=0):
     """One fixed random permutation of the pixels, applied to every image (Zhang et al.'s
     "shuffled pixels"): the images lose their spatial structure, but remain consistent."""
-    X = np.asarray(X)
-    return X[:, np.random.default_rng(seed).permutation(X.shape[1])]
+    X = checks.finite_array("X", X, ndim=2)
+    return X[:, checks.rng("seed", seed).permutation(X.shape[1])]
 
 
 def random_pixels(X, seed=0):
     """A different random permutation for every image (Zhang et al.'s "random pixels")."""
-    X = np.asarray(X)
-    rng = np.random.default_rng(seed)
+    X = checks.finite_array("X", X, ndim=2)
+    rng = checks.rng("seed", seed)
     return np.take_along_axis(X, rng.random(X.shape).argsort(axis=1), axis=1)
 
 
 def gaussian_pixels(X, seed=0):
     """Pixels replaced by Gaussian noise with the data's mean and standard deviation, clipped to
     [0, 1] (Zhang et al.'s "Gaussian")."""
-    X = np.asarray(X)
-    rng = np.random.default_rng(seed)
+    X = checks.finite_array("X", X, ndim=2)
+    rng = checks.rng("seed", seed)
     return np.clip(X.mean() + X.std() * rng.standard_normal(X.shape), 0, 1)
 
 

@@ -20,6 +20,8 @@ def numerical_gradient(f, x, h=1e-5):
     if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):
         checks.fail("x", "a float numpy array (changed in place and restored)",
                     f"{type(x).__name__} of dtype {getattr(x, 'dtype', None)}", TypeError)
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must contain only finite numbers, got NaN/inf entries")
     h = checks.positive("h", h)
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])

@@ -16,6 +16,13 @@ import numpy as np
 from . import checks
 
 
+def _floats(X):
+    """X as a float array: integer inputs become float64 (int arithmetic would truncate a mask
+    of 1/p or the noise); anything that is not numbers is an error naming X."""
+    X = np.asarray(X)
+    return X if X.dtype.kind == "f" else checks.finite_array("X", X)
+
+
 class Layer:
     """Base class: no parameters, ``training`` flag, ``cache`` for backward."""
 
@@ -30,6 +37,13 @@ class Layer:
 
     def backward(self, dout):
         raise NotImplementedError
+
+    def cached(self):
+        """What forward kept for backward; an error if there was no forward pass yet."""
+        if self.cache is None:
+            raise ValueError(f"{type(self).__name__}.backward needs a forward pass first: "
+                             "call forward(X) before backward(dout)")
+        return self.cache
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -49,17 +63,25 @@ class Dense(Layer):
         gain = checks.positive("gain", gain)
         if np.dtype(dtype) not in (np.float32, np.float64):
             checks.fail("dtype", "float32 or float64", dtype, TypeError)
-        rng = np.random.default_rng(seed)
+        rng = checks.rng("seed", seed)
         W = rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)
         self.params = {"W": W.astype(dtype), "b": np.zeros(n_out, dtype=dtype)}
 
     def forward(self, X):
+        X = _floats(X)
+        n_in = self.params["W"].shape[0]
+        if X.ndim < 2 or X.shape[-1] != n_in:
+            checks.fail("X.shape", f"(N, {n_in}), one column per input of Dense({n_in}, ...)",
+                        X.shape)
         self.cache = X
         return X @ self.params["W"] + self.params["b"]
 
     def backward(self, dout, need_dX=True):
         """``need_dX=False`` skips dX (a network's first Dense layer: nothing consumes it)."""
-        X = self.cache
+        X = self.cached()
+        if np.shape(dout) != X.shape[:-1] + (self.params["W"].shape[1],):
+            checks.fail("dout.shape", str(X.shape[:-1] + (self.params["W"].shape[1],)),
+                        np.shape(dout))
         grads = {"W": X.T @ dout, "b": dout.sum(axis=0)}
         dX = dout @ self.params["W"].T if need_dX else None
         return dX, grads
@@ -78,7 +100,7 @@ class ReLU(Layer):
         return out
 
     def backward(self, dout):
-        return dout * (self.cache > 0), {}
+        return dout * (self.cached() > 0), {}
 
 
 class Tanh(Layer):
@@ -90,7 +112,7 @@ class Tanh(Layer):
         return out
 
     def backward(self, dout):
-        return dout * (1 - self.cache**2), {}
+        return dout * (1 - self.cached()**2), {}
 
 
 RULES = ("inverted", "vanilla")
@@ -113,12 +135,13 @@ class Dropout(Layer):
         super().__init__()
         self.keep_prob = checks.keep_prob(keep_prob)
         self.rule = checks.choice("rule", rule, RULES)
-        self.rng = np.random.default_rng(seed)
+        self.rng = checks.rng("seed", seed)
         self.hold = False
         self.sample_at_test = False
         self.mask = None
 
     def forward(self, X):
+        X = _floats(X)
         if self.training or self.sample_at_test:
             factor = self.draw_mask(X)      # (N, D): U/p (inverted) or U (vanilla)
         else:
@@ -145,7 +168,7 @@ class Dropout(Layer):
                        dtype=np.result_type(X.dtype, np.float32))
 
     def backward(self, dout):
-        return dout * self.cache, {}
+        return dout * self.cached(), {}
 
     def __repr__(self):
         return f"Dropout(keep_prob={self.keep_prob:g}, rule={self.rule!r})"
@@ -161,11 +184,12 @@ class GaussianNoise(Layer):
     def __init__(self, sigma=0.1, seed=0):
         super().__init__()
         self.sigma = checks.nonnegative("sigma", sigma)
-        self.rng = np.random.default_rng(seed)
+        self.rng = checks.rng("seed", seed)
         self.hold = False
         self.noise = None
 
     def forward(self, X):
+        X = _floats(X)
         if not self.training or self.sigma == 0:
             return X
         if not (self.hold and self.noise is not None and self.noise.shape == X.shape):

@@ -16,6 +16,7 @@ from .penalties import make_penalty
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh}
 TEST_RULES = ("scale", "mc")
+MAX_MASKS = 10_000  # the most masks predict_proba(test_rule="mc") averages over
 
 
 class Network:
@@ -30,8 +31,13 @@ class Network:
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 checks.fail(f"layers[{i}]", "a regutils Layer", layer, TypeError)
-        if not layers:
-            checks.fail("layers", "a non-empty list of layers", layers)
+        dense = [layer.params["W"].shape for layer in layers if isinstance(layer, Dense)]
+        if not dense:
+            checks.fail("layers", "a list of layers with at least one Dense layer", layers)
+        for (_, n_out), (n_in, _) in zip(dense, dense[1:]):
+            if n_out != n_in:
+                checks.fail("layers", "Dense layers whose sizes chain (each n_in equal to the "
+                            "n_out before it)", f"Dense(..., {n_out}) followed by Dense({n_in}, ...)")
         self.layers = layers
         self.loss_name = checks.choice("loss", loss, tuple(LOSSES))
         self.penalty = make_penalty(penalty, lam)
@@ -155,6 +161,7 @@ class Network:
 
     def loss_and_grads(self, X, y):
         """L̃ = L(forward(X), y) + λΩ(w) and its gradient with respect to every parameter."""
+        y = self._targets(y, len(X))
         data_loss, dout = LOSSES[self.loss_name](self.forward(X), y)
         grads = self.backward(dout)
         total = data_loss
@@ -166,14 +173,24 @@ class Network:
 
     def data_loss(self, X, y):
         """L only (no penalty), in the current mode."""
+        y = self._targets(y, len(X))
         return LOSSES[self.loss_name](self.forward(X), y)[0]
+
+    def _targets(self, y, n):
+        """y checked against the loss: n labels in 0..C−1, or n rows of C targets for "mse"."""
+        if self.loss_name == "cross_entropy":
+            return checks.labels("y", y, n_classes=self.n_outputs, n=n)
+        y = checks.finite_array("y", y)
+        if y.size != n * self.n_outputs or len(y) != n:
+            checks.fail("y.shape", f"({n}, {self.n_outputs}), one target per output", y.shape)
+        return y
 
     # -- prediction --------------------------------------------------------------------------
     @contextlib.contextmanager
     def _sampling_masks(self, seed):
         drops = [l for l in self.layers if isinstance(l, Dropout)]
         saved = [(l.rng, l.sample_at_test) for l in drops]
-        rng = np.random.default_rng(seed)
+        rng = checks.rng("seed", seed)
         for layer in drops:
             layer.rng, layer.sample_at_test = rng, True
         try:
@@ -204,6 +221,9 @@ class Network:
             if test_rule == "scale":
                 return out(self.forward(X))
             k = checks.integer("k", k, minimum=1)
+            if k > MAX_MASKS:
+                checks.fail("k", f"an integer in 1..{MAX_MASKS:,} (Monte-Carlo over more masks "
+                            "changes nothing visible and may run for hours)", k)
             with self._sampling_masks(seed):
                 total = out(self.forward(X))
                 for _ in range(k - 1):
@@ -259,6 +279,8 @@ def MLP(sizes, activation="relu", keep_prob=1.0, input_keep_prob=1.0, rule="inve
     checks.nonnegative("hidden_sigma", hidden_sigma)
     if np.dtype(dtype) not in (np.float32, np.float64):
         checks.fail("dtype", "float32 or float64", dtype, TypeError)
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = checks.integer("seed", seed, minimum=0)  # spawned into one seed per random layer
     seeds = np.random.SeedSequence(seed).spawn(3 * len(sizes))
     gain = 2.0 if activation == "relu" else 1.0
     layers = []

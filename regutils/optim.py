@@ -24,6 +24,11 @@ def _is_weight(name):
     return name.rsplit(".", 1)[-1] == "W"
 
 
+def _too_much_decay(lr, wd):
+    checks.fail("weight_decay", f"< 1/lr = {1 / lr:g}: with η·weight_decay ≥ 1 the factor "
+                f"(1 − η·weight_decay) zeroes or flips every weight at each step", wd)
+
+
 class Optimizer:
     """What SGD and Adam share: ``step`` applies the decoupled weight decay, the step direction
     of the subclass (``_direction``) and the proximal L1 step, in that order, to every parameter.
@@ -36,6 +41,8 @@ class Optimizer:
         self.lr = checks.positive("lr", lr)
         self.weight_decay = checks.nonnegative("weight_decay", weight_decay)
         self.prox_l1 = checks.nonnegative("prox_l1", prox_l1)
+        if self.lr * self.weight_decay >= 1:
+            _too_much_decay(self.lr, self.weight_decay)
         self.state = {}
 
     def _direction(self, name, g):
@@ -43,6 +50,16 @@ class Optimizer:
 
     def step(self, params, grads):
         lr, wd = self.lr, self.weight_decay
+        if lr * wd >= 1:  # also when weight_decay was changed after construction
+            _too_much_decay(lr, wd)
+        for name, w in params.items():  # all checked before any weight changes
+            g = grads.get(name)
+            if g is None or np.shape(g) != w.shape:
+                checks.fail(f"grads[{name!r}]", f"an array of shape {w.shape}, like the parameter",
+                            None if g is None else f"shape {np.shape(g)}")
+            if not np.isfinite(np.vdot(g, g)):  # one pass, no temporary: NaN/inf anywhere shows
+                raise ValueError(f"grads[{name!r}] must be finite, got NaN/inf entries "
+                                 "(no weight was changed)")
         for name, w in params.items():
             d = self._direction(name, grads[name])
             if wd and _is_weight(name):

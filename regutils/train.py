@@ -84,9 +84,7 @@ class History(dict):
 
 def evaluate(net, X, y):
     """(loss L, accuracy) of ``net`` on (X, y) in test mode; the mode is restored afterwards."""
-    y = np.asarray(y)
-    if net.loss_name == "cross_entropy" and y.shape != (len(X),):  # broadcasting would hide it
-        checks.fail("y.shape", f"({len(X)},), one label per row of X", y.shape)
+    X, y = _check_data(net, X, y, "X", "y")
     was_training = net.training
     net.eval()
     try:
