@@ -11,7 +11,6 @@
 Every check runs nbval in its own subprocess and kernel (a few seconds each), one after another.
 Grading (sandbox, hidden cases, attacks) is tested in test_homework_grade.py.
 """
-import csv
 import json
 import os
 import re

@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import FAIL_MARK, OK_MARK  # noqa: F401 - re-exported for the tests
 from .notebook import (NBVAL_MARKER, InvalidSubmission, defined_names, exercises, homework_of,
                        read_submission, source_text, uses_regutils)
 
