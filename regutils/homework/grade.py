@@ -5,7 +5,7 @@ sends them with the cases' inputs to ``runner.py`` in a sandbox (``sandbox.py``)
 values that come back with the values the reference solutions gave on the same cases (computed
 here, before any submission runs). Each exercise scores points x passed cases / cases.
 
-Results go to ``OUT/results/<student>--<file>.json`` as each submission finishes (a temporary file
+Results go to ``OUT/results/<student>--<file>-<hash>.json`` as each submission finishes (a temp file
 and ``os.replace``), and ``OUT/grades.csv`` and ``OUT/canvas.csv`` are rewritten from them the
 same way; a killed grader leaves every finished row, and a re-run skips submissions whose file,
 homework source and grader are unchanged. ``OUT`` must not be inside the submissions folder.
@@ -194,8 +194,9 @@ def grade_submission(student, path, homeworks, references, limits, use_sandbox):
 # -- the folder -----------------------------------------------------------------------------------
 
 def result_name(student, path, folder):
-    rel = Path(path).relative_to(folder).with_suffix("")
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", "--".join(rel.parts)) + ".json"
+    rel = Path(path).relative_to(folder)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", "--".join(rel.with_suffix("").parts))
+    return f"{safe}-{hashlib.sha256(rel.as_posix().encode()).hexdigest()[:8]}.json"
 
 
 def write_atomic(path, text):
