@@ -434,7 +434,7 @@ def test_killed_grader_keeps_finished_rows_and_rerun_skips_them(tmp_path):
     need_bwrap()
     subs, out = tmp_path / "subs", tmp_path / "out"
     slow = {"hw1-sgd-step": RESOURCES["hang"][1]}   # each submission takes about 1 s
-    for k in range(6):
+    for k in range(4):
         save(student("hw1", slow), subs / f"s{k}.ipynb")
     cmd = [sys.executable, "-m", "regutils.homework", "grade", str(subs), "--out", str(out),
            "--jobs", "1", "--timeout", "1"]
@@ -447,7 +447,7 @@ def test_killed_grader_keeps_finished_rows_and_rerun_skips_them(tmp_path):
     time.sleep(1)
     assert not _sandbox_processes()   # the sandbox died with the grader (--die-with-parent)
     done = sorted(p.name for p in (out / "results").glob("*.json"))
-    assert 2 <= len(done) < 6, done
+    assert 2 <= len(done) < 4, done
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len({r["student"] for r in rows}) >= len(done) - 1   # the CSV follows the results
@@ -457,7 +457,7 @@ def test_killed_grader_keeps_finished_rows_and_rerun_skips_them(tmp_path):
     assert again.stdout.count("done before, skipped") >= len(done)
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 6 * 5
+    assert len(rows) == 4 * 5
     assert all(r["points"] == r["max_points"] for r in rows if r["exercise"] != "hw1-sgd-step")
 
 
