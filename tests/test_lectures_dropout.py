@@ -7,6 +7,14 @@ from regutils.lectures import augmentation as aug
 from regutils.lectures import dropout as drop
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_blas_thread():
+    """One BLAS thread, as in the notebooks: for these small matrices OpenBLAS's threads only
+    wait for each other, and on a busy 2-core machine they make training 10-30 times slower."""
+    with ru.one_blas_thread():
+        yield
+
+
 # ------------------------------------------------------------------------------------------------
 # Masks, the ensemble's size, the slide's two-input neuron
 # ------------------------------------------------------------------------------------------------

@@ -6,6 +6,14 @@ import regutils as ru
 from regutils.lectures import dropout_slide as slide
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_blas_thread():
+    """One BLAS thread, as in the notebooks: for these small matrices OpenBLAS's threads only
+    wait for each other, and on a busy 2-core machine they make training 10-30 times slower."""
+    with ru.one_blas_thread():
+        yield
+
+
 # ------------------------------------------------------------------------------------------------
 # The slide's code
 # ------------------------------------------------------------------------------------------------
