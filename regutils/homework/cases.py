@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .notebook import exercises, solution, source_text, tags
+from .notebook import exercises, read_notebook, solution, source_text, tags
 from .runner import Rng, Unsupported, encode
 
 
@@ -71,10 +71,8 @@ def load_cases(source, where):
 
 def load_homework(path):
     """Read an instructor source: exercises (with points), solutions, given cells and cases."""
-    import nbformat
-
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     name = path.name.removesuffix(".ipynb").removesuffix("_source")
     by_id = {cell.get("id"): cell for cell in nb.cells}
     exs = exercises(nb)
