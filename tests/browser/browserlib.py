@@ -5,6 +5,7 @@ skip or, in CI, fail through ``tests/optional.py``'s ``require_module``).
 """
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -309,3 +310,97 @@ def wait_canvas_drawn(canvas, timeout=60, min_nonwhite=1000):
             return now
         last = now
     return last
+
+
+JS_RUN_CELL = """
+async (index) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  panel.content.activeCellIndex = index;
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+}
+"""
+
+
+def run_cells(page, indices, timeout=120):
+    """Run only the code cells at ``indices`` (0-based, among all cells), one after the other,
+    each until it has an execution count and the kernel is idle. Returns the seconds it took."""
+    start = time.monotonic()
+    for index in indices:
+        page.evaluate(JS_RUN_CELL, index)
+        prompt = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-prompt")
+        wait_until(lambda: re.fullmatch(r"\[\d+\]:", prompt.inner_text().strip())
+                   and page.evaluate(JS_KERNEL_STATUS) == "idle",
+                   timeout, interval=0.2, what=f"cell {index} executed")
+    return time.monotonic() - start
+
+
+JS_CLOSE_AND_OPEN = """
+async (path) => {
+  const app = window.jupyterapp, old = app.shell.currentWidget;
+  if (old && old.sessionContext) {
+    await old.sessionContext.shutdown();
+    old.context.model.dirty = false;   // outputs changed by running: close without asking
+    old.dispose();
+  }
+  await app.commands.execute('docmanager:open', {path: path, factory: 'Notebook'});
+}
+"""
+
+
+def switch_notebook(page, relpath, timeout=60):
+    """In a page that already shows JupyterLab: shut down the current notebook's kernel, close
+    it, open ``relpath`` instead and wait until its kernel is idle (saves reloading the app)."""
+    page.evaluate(JS_CLOSE_AND_OPEN, relpath)
+    wait_until(lambda: page.evaluate(
+        "(p) => { const w = window.jupyterapp.shell.currentWidget;"
+        " return !!w && !!w.context && w.context.path === p; }", relpath),
+        timeout, what=f"{relpath} open")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
+    wait_until(lambda: page.evaluate(JS_KERNEL_STATUS) == "idle", timeout, what="kernel idle")
+
+
+# -- axe-core (accessibility) -------------------------------------------------------------------
+# the npm package (npm ci --prefix tests/browser), injected into the page: no CDN
+AXE_JS = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {"resultTypes": ["violations"],
+               "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                     "wcag22aa", "best-practice"]}}
+# (rule id, CSS selector of the offending element) -> (whose, why it is not fixed here)
+AXE_NOT_OURS = {
+    ("image-alt", ".jp-RenderedImage > img"): (
+        "JupyterLab", "JupyterLab's image/png renderer (rendermime's renderImage) creates every "
+        "figure's <img> without alt and takes none from the output; a notebook cannot set it "
+        "short of replacing its PNG figures by HTML (whose bytes nbval would then compare)"),
+    ("aria-input-field-name", ".widget-slider .noUi-handle"): (
+        "ipywidgets", "ipywidgets 8.1.9's slider view creates its noUiSlider handle "
+        "(role=slider) without aria-label/aria-labelledby; the description is a sibling <label> "
+        "not tied to it, and no widget trait (description, tooltip) reaches the handle"),
+    ("region", "#rendered_cells *"): (
+        "Voilà", "Voilà's lab template puts the rendered cells in no landmark (its #main is a "
+        "<div>, not <main>); the rule applies to the presenter pages, which are whole pages"),
+    ("button-name", ".widget-play > button"): (
+        "regutils/panels (pending)", "ipywidgets' Play view draws icon-only buttons (▶ ■) "
+        "without a name or title; fix in regutils/panels: hide the Play widget (it stays the "
+        "timer) and show named buttons that set play.playing (docs/accessibility.md)"),
+}
+
+JS_RUN_AXE = """async ([context, options, notOurs]) => {
+  const r = await axe.run(context, options);
+  return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => {
+      const el = document.querySelector(n.target.join(' '));
+      const hit = notOurs.find(([rule, sel]) => rule === v.id && el && el.matches(sel));
+      return {target: n.target.join(' '), html: n.html.slice(0, 300),
+              summary: (n.failureSummary || '').slice(0, 300), owner: hit ? hit[2] : 'ours'};
+    })}));
+}"""
+
+
+def run_axe(page, context, not_ours=None):
+    """Inject axe-core into the page and run it on ``context`` (axe's include/exclude); returns
+    the violations, each node with ``owner``: "ours" or whose it is by ``not_ours`` (default
+    AXE_NOT_OURS: {(rule, selector): (whose, why)})."""
+    table = AXE_NOT_OURS if not_ours is None else not_ours
+    page.add_script_tag(path=str(AXE_JS))
+    rows = [[rule, sel, whose] for (rule, sel), (whose, _) in table.items()]
+    return page.evaluate(JS_RUN_AXE, [context, AXE_OPTIONS, rows])

@@ -1,6 +1,7 @@
 """The presenter view: each panel alone on a page served by Voilà (``make present``), for
 projecting in class. In Chromium at a projector's 1280×720: the page shows the title and the
-panel, no code; a key press on a slider changes the canvas. Screenshots go to test-artifacts/.
+panel, no code; axe-core finds no violation of ours on it; a key press on a slider changes the
+canvas. Screenshots go to test-artifacts/.
 """
 import json
 
@@ -17,6 +18,8 @@ PAGES = {"penalty": 10, "dropout": 10, "noise": 10, "corruption": 25}
 @pytest.fixture(scope="module")
 def voila(chromium_path, tmp_path_factory):
     optional.require_module("voila", "pip install -r requirements-dev.txt")
+    optional.require(B.AXE_JS.exists(),
+                     f"axe-core is missing: {B.AXE_JS} (npm ci --prefix tests/browser)")
     server = B.Voila(PRESENTER, tmp_path_factory.mktemp("voila"))
     yield server
     server.stop()
@@ -47,6 +50,10 @@ def test_presenter_page_shows_the_panel_and_a_key_press_redraws(name, voila, bro
         assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0
         assert "import" not in text and "Traceback" not in text
         page.screenshot(path=str(artifacts / f"present_{name}.png"))
+        # accessibility of the whole page: nothing of ours (browserlib.AXE_NOT_OURS: whose else)
+        ours = [(v["id"], n["html"][:120]) for v in B.run_axe(page, {"include": ["body"]})
+                for n in v["nodes"] if n["owner"] == "ours"]
+        assert ours == []
 
         slider = page.locator(".widget-slider").first
         label = slider.locator(".widget-label").first.inner_text().strip()
