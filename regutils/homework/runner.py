@@ -150,7 +150,10 @@ class _NoRegutils:
 
 
 def _error(e):
-    return f"{type(e).__name__}: {str(e)[:500]}"
+    try:
+        return f"{type(e).__name__}: {str(e)[:500]}"
+    except BaseException:  # noqa: BLE001 - an exception whose __str__ raises
+        return f"{type(e).__name__} (unprintable)"
 
 
 def _set_limits(limits):
@@ -208,7 +211,10 @@ def _child(exercise, given, limits, w):
         except BaseException as e:  # noqa: BLE001
             rec = {"kind": "case", "index": i, "error": _error(e)}
         rec["cpu_s"] = round(time.process_time() - start, 4)
-        rec["inputs"] = encode([list(args), kwargs])
+        try:
+            rec["inputs"] = encode([list(args), kwargs])
+        except BaseException as e:  # noqa: BLE001 - inputs the answer turned into odd objects
+            rec["inputs"] = {"$unsupported": _error(e)}
         rec["refused"] = _NoRegutils.asked
         write(rec)
 
