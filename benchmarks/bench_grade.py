@@ -7,7 +7,8 @@ Generates ``--n`` submissions (half hw1, half hw2; 40 % correct, 40 % with one w
 tests/homework_cases/ or tests/homework_public_only/, 20 % untouched stubs) in a temporary folder
 and grades them with the command line, as the instructor would (bubblewrap sandbox, unless
 ``--no-sandbox``), once per ``--jobs`` value with a fresh output folder. Prints a Markdown table:
-jobs, submissions, wall seconds (reference solutions and exports included), submissions/min.
+jobs, submissions, wall seconds (reference solutions and exports included), submissions/min,
+and the machine's load average (colleagues' jobs on a shared machine slow it down).
 Run it from the project folder.
 """
 import argparse
@@ -78,17 +79,21 @@ def main():
                    str(out), "--jobs", str(jobs), "--timeout", "10"]
             if args.no_sandbox:
                 cmd.append("--no-sandbox")
+            load = os.getloadavg()[0]
             start = time.perf_counter()
             proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
             seconds = time.perf_counter() - start
             if proc.returncode != 0:
                 sys.exit(f"grade failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
             graded = (out / "grades.csv").read_text(encoding="utf-8").count("\n") - 1
-            rows.append((jobs, args.n, graded, seconds, 60 * args.n / seconds))
-    print("| --jobs | submissions | rows | wall s | submissions/min |")
-    print("|---:|---:|---:|---:|---:|")
-    for jobs, n, graded, seconds, rate in rows:
-        print(f"| {jobs} | {n} | {graded} | {seconds:.1f} | {rate:.0f} |")
+            load = max(load, os.getloadavg()[0])
+            rows.append((jobs, args.n, graded, seconds, 60 * args.n / seconds, load))
+    print("| --jobs | submissions | rows | wall s | submissions/min | load average |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for jobs, n, graded, seconds, rate, load in rows:
+        print(f"| {jobs} | {n} | {graded} | {seconds:.1f} | {rate:.0f} | {load:.1f} |")
+    print("\n(load average: the higher of the 1-minute load before and after the run; other work "
+          "on the machine slows the wall clock)")
 
 
 if __name__ == "__main__":
