@@ -11,6 +11,9 @@ import pytest
 
 from optional import require_module
 
+# repo2docker 2026.4.0 imports python-json-logger's old module name (its warning, not ours)
+pytestmark = pytest.mark.filterwarnings("ignore:pythonjsonlogger.jsonlogger:DeprecationWarning")
+
 # what repo2docker reads at the top of a checkout (or in binder/ / .binder/, which replace it)
 TOP_FILES = ("runtime.txt", "requirements.txt", "pyproject.toml", "setup.py", "environment.yml",
              "Pipfile", "Pipfile.lock", "Dockerfile", "Project.toml", "REQUIRE", "default.nix",
