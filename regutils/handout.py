@@ -1,6 +1,6 @@
 """The printed handout: one PDF per lecture notebook and one for the whole lecture, offline.
 
-    python -m regutils.handout [--out DIR] [notebooks ...]     # default: notebooks/0*.ipynb → handout/
+    python -m regutils.handout [--out DIR] [notebooks ...]   # default: notebooks/0*.ipynb
 
 From the executed notebooks as stored (nothing is re-run): nbconvert's HTML (the lab template,
 without prompts) typeset by a local MathJax (Debian's ``libjs-mathjax``, by a file:// URL, never
@@ -40,7 +40,7 @@ PRINT_CSS = """<style>
   .jp-RenderedImage, tr { break-inside: avoid; }  /* long tables and printouts may break */
   img { max-width: 100%; height: auto; }
   .jp-RenderedHTMLCommon table { font-size: 10.5px; margin: 0.5em 0; }
-  .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon h3 { break-after: avoid; }
+  .jp-RenderedHTMLCommon :is(h1, h2, h3) { break-after: avoid; }
   [dir="rtl"] { direction: rtl; text-align: right; font-family: "DejaVu Sans", sans-serif; }
   .jp-RenderedHTMLCommon [dir="rtl"] ul, .jp-RenderedHTMLCommon [dir="rtl"] ol {
     padding-left: 0; padding-right: 2em; }
@@ -146,7 +146,7 @@ def print_pdfs(pages, chromium=CHROMIUM, timeout=60):
 
 
 def build(paths, out):
-    """Write out/NAME.pdf for each notebook and out/lecture.pdf for all of them; returns the PDFs."""
+    """Write out/NAME.pdf for each notebook and out/lecture.pdf for all; returns the PDF paths."""
     import nbformat
 
     for what, path in (("MathJax (apt-get install libjs-mathjax)", MATHJAX),

@@ -38,7 +38,7 @@ def pages(pdf):
 
 
 def title(path):
-    """The notebook's first heading, e.g. '2. Penalizing ... — جریمه اندازه پارامترها'."""
+    """The notebook's first heading (e.g. '2. Penalizing ... — <the slide's Persian title>')."""
     first = json.loads(path.read_text())["cells"][0]["source"]
     return "".join(first).splitlines()[0].lstrip("# ").strip()
 
