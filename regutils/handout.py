@@ -2,19 +2,23 @@
 
     python -m regutils.handout [--out DIR] [notebooks ...]   # default: notebooks/0*.ipynb
 
-From the executed notebooks as stored (nothing is re-run): nbconvert's HTML (the lab template,
-without prompts) typeset by a local MathJax (Debian's ``libjs-mathjax``, by a file:// URL, never
-a CDN), printed to PDF by Debian's Chromium, headless, through Playwright once MathJax has finished.
-The page may load nothing from the network: every request other than file:// and data: is
-refused. A live widget (a panel or a λ slider: stored as "(a live widget: run this cell to show
-it)") is printed as a note that says where to see it; the Persian passages (``<div dir="rtl">``)
-are set right to left.
+From the executed notebooks as stored: nbconvert's HTML (the lab template, without prompts)
+typeset by a local MathJax (Debian's ``libjs-mathjax``, by a file:// URL, never a CDN), printed
+to PDF by Debian's Chromium, headless, through Playwright once MathJax has finished. The page may
+load nothing from the network: every request other than file:// and data: is refused. Only the
+live-widget cells (a panel or a λ slider, stored as "(a live widget: run this cell to show it)")
+are run again, here, to print the static figure they start with, under a note that says where
+to move its sliders; the Persian passages (``<div dir="rtl">``) are set right to left.
 
 Needs: ``apt-get install chromium libjs-mathjax`` and ``pip install -r requirements-dev.txt``
 (Playwright). Nothing else in regutils imports this module.
 """
 import argparse
+import ast
+import base64
+import contextlib
 import copy
+import io
 import sys
 from pathlib import Path
 
@@ -23,9 +27,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_TEXT = "(a live widget: run this cell to show it)"
-WIDGET_NOTE = ('<div class="handout-note">▶ Interactive in the notebook: run this cell in '
-               "JupyterLab (or open the presenter view) to move its sliders. The static figures "
-               "of this notebook show the same results.</div>")
+WIDGET_NOTE = ('<div class="handout-note">▶ Interactive in the notebook: above, the picture it '
+               "starts with; run this cell in JupyterLab (or open the presenter view) to move "
+               "its sliders.</div>")
 PAGE_BREAK = "handout-page-break"  # a cell tag: the whole lecture starts each notebook on a page
 
 PRINT_CSS = """<style>
@@ -68,18 +72,46 @@ JS_OVERFLOW = """() => {
 PRINTABLE_WIDTH = round((210 - 24) / 25.4 * 96)  # A4 less the @page margins, in CSS pixels
 
 
-def prepare(nb):
-    """A copy of the notebook for print: live widgets become a note, nbval markers go."""
+def widget_png(source, folder):
+    """Run a widget cell (its last expression makes a panel or a λ slider, whose matplotlib
+    figure is ``.fig``) in ``folder``; returns the figure as base64 PNG."""
+    tree = ast.parse(source)
+    last = tree.body.pop()
+    namespace = {}
+    with contextlib.chdir(folder):
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        widget = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+    png = io.BytesIO()
+    widget.fig.savefig(png, format="png", dpi=100)
+    if hasattr(widget, "close"):
+        widget.close()
+    return base64.b64encode(png.getvalue()).decode()
+
+
+def prepare(nb, folder="."):
+    """A copy of the notebook for print: a live widget becomes its static figure and a note,
+    nbval markers go. ``folder``: where the notebook runs (its own folder)."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         cell.source = "\n".join(line for line in cell.source.splitlines()
                                 if not line.startswith("# NBVAL_"))
+        outputs = []
         for out in cell.get("outputs", []):
-            if out.get("data", {}).get("text/plain", "").strip() == WIDGET_TEXT:
-                out.output_type, out.data = "display_data", {"text/html": WIDGET_NOTE}
-                out.pop("execution_count", None)
+            if out.get("data", {}).get("text/plain", "").strip() != WIDGET_TEXT:
+                outputs.append(out)
+                continue
+            try:
+                png = widget_png(cell.source, folder)
+                outputs.append(nbformat.v4.new_output("display_data", {"image/png": png}))
+            except Exception as e:  # noqa: BLE001 (the note stays; the handout still prints)
+                print(f"handout: warning: no figure for {cell.source.splitlines()[-1]!r}: "
+                      f"{type(e).__name__}: {e}", file=sys.stderr)
+            outputs.append(nbformat.v4.new_output("display_data", {"text/html": WIDGET_NOTE}))
+        cell.outputs = outputs
     return nb
 
 
@@ -155,7 +187,7 @@ def build(paths, out):
             raise SystemExit(f"handout: {what} is missing: {path}")
     out = Path(out)
     (out / "html").mkdir(parents=True, exist_ok=True)
-    notebooks = [prepare(nbformat.read(p, as_version=4)) for p in paths]
+    notebooks = [prepare(nbformat.read(p, as_version=4), Path(p).parent) for p in paths]
     jobs = [(Path(p).stem, nb, nb.cells[0].source.splitlines()[0].lstrip("# ") if nb.cells
              else Path(p).stem) for p, nb in zip(paths, notebooks)]
     if len(notebooks) > 1:

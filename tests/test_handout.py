@@ -1,6 +1,6 @@
 """The printed handout (`python -m regutils.handout`): one PDF per lecture notebook and one for
-the whole lecture, from the stored notebooks, with typeset maths, right-to-left Persian and a note
-for each live widget. Read back with poppler's pdftotext / pdfinfo.
+the whole lecture, from the stored notebooks, with typeset maths, right-to-left Persian and each
+live widget as its starting figure with a note. Read back with poppler's pdftotext / pdfinfo.
 
 Needs Debian's chromium, libjs-mathjax and poppler-utils and Playwright: skips on a laptop
 without them, fails in CI (REGUTILS_REQUIRE_ALL=1).
@@ -32,6 +32,12 @@ def pdftext(pdf, *args):
                           capture_output=True, text=True).stdout
 
 
+def images(pdf):
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()
+    return len(listing) - 2  # two header lines
+
+
 def pages(pdf):
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
@@ -49,7 +55,7 @@ def handout(tmp_path_factory):
     require_module("playwright", "pip install -r requirements-dev.txt")
     require(Path("/usr/share/javascript/mathjax/MathJax.js").exists(),
             "Debian's MathJax is not installed (apt-get install libjs-mathjax)")
-    require(shutil.which("pdftotext") and shutil.which("pdfinfo"),
+    require(all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdfimages")),
             "poppler's pdftotext is not installed (apt-get install poppler-utils)")
     out = tmp_path_factory.mktemp("handout")
     run = subprocess.run([sys.executable, "-m", "regutils.handout", "--out", str(out),
@@ -81,10 +87,14 @@ def test_maths_typeset_titles_and_widgets(path, handout):
         assert persian.replace("\u200c", "") in text.replace("\u200c", ""), persian
     assert "\\lambda" not in text and "$" not in text
     assert not re.search(r"\\(frac|mathbf|tilde|sum|Omega|nabla)\b", text)
-    # a live widget is a note in print, never the placeholder text
+    # a live widget is printed as the figure it starts with and a note, never the placeholder
     assert "(a live widget" not in text
-    stored = path.read_text().count("(a live widget: run this cell to show it)")
-    assert text.count("Interactive in the notebook") == stored
+    outputs = [o for c in json.loads(path.read_text())["cells"] for o in c.get("outputs", [])]
+    widgets = sum("(a live widget" in "".join(o.get("data", {}).get("text/plain", ""))
+                  for o in outputs)
+    assert text.count("Interactive in the notebook") == widgets
+    figures = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert images(handout / f"{path.stem}.pdf") == figures + widgets
 
 
 def test_persian_is_set_right_to_left(handout):
