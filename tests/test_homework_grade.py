@@ -24,7 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
+from regutils.homework.notebook import skip_iri_grammar
+
+skip_iri_grammar()  # before nbformat: its jsonschema would spend seconds on a grammar
+
+import nbformat  # noqa: E402
 import pytest
 from optional import require
 

@@ -59,6 +59,8 @@ def parser():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    from .notebook import skip_iri_grammar
+    skip_iri_grammar()
     if argv[:1] == ["_nbval"]:  # internal: the subprocess that runs nbval for `check`
         from .check import _nbval_main
         return _nbval_main(argv[1], argv[2], float(argv[3]))

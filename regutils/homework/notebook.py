@@ -9,6 +9,7 @@ solution between ``### BEGIN SOLUTION`` / ``### END SOLUTION``; ``points`` in it
 import io
 import json
 import re
+import sys
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,14 @@ STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NBVAL_MARKER = re.compile(r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.MULTILINE)
 USES_REGUTILS = re.compile(r"\bregutils\b|\bru\s*\.")
+
+
+def skip_iri_grammar():
+    """Make the next ``import nbformat`` fast: jsonschema (which nbformat imports) builds a lark
+    grammar for the "iri" string format when rfc3987_syntax is installed, seconds per process,
+    and notebooks never use that format. Without the module jsonschema skips the format."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
 
 
 class InvalidSubmission(Exception):
