@@ -28,6 +28,22 @@ EDITION_FILES = ("README.md", "requirements.txt", "pyproject.toml", "Makefile", 
                  "docs", "notebooks", "regutils")
 
 
+def _merge_streams(nb):
+    """One output per run of stdout (or stderr) text: how the kernel chunks a cell's prints
+    depends on timing, and a release must give the same bytes every time."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged
+                    and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] = merged[-1]["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def _clean_metadata(nb):
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     for cell in nb.cells:
@@ -81,6 +97,7 @@ def release_one(source, out_dir=HOMEWORK_DIR, reference_dir=None, timeout=120):
         if cell.cell_type == "code" and not ({"answer"} & set(tags(cell))):
             cell.metadata["editable"] = False  # JupyterLab shows check and setup cells read-only
             cell.metadata["deletable"] = False
+    _merge_streams(nb)
     _clean_metadata(nb)
     nbformat.validate(nb)
     if [cell.id for cell in nb.cells] != ids:
