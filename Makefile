@@ -7,10 +7,18 @@ PY     := $(VENV)/bin/python
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
 
-.PHONY: lab test browser install install-dev execute bench release check grade clean
+.PHONY: lab test browser install install-dev execute bench release check grade handout present clean
 
-lab: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+# No "news" or update pop-ups in class: JupyterLab reads the venv's settings/overrides.json
+# (written once), and --LabApp.news_url=None keeps the server from fetching the feed.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab: $(VENV)/.installed $(LAB_OVERRIDES)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --LabApp.news_url=None notebooks/00_start_here.ipynb
+
+$(LAB_OVERRIDES): | $(VENV)/bin/python
+	mkdir -p $(@D)
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
@@ -30,8 +38,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+# axe-core (the accessibility audit of the browser tests) comes from npm when npm is there;
+# without it those tests skip with the reason (CI installs npm, so there they run).
+$(VENV)/.installed-dev: requirements-dev.txt tests/browser/package-lock.json $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.txt
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
 	touch $@
 
 # Re-run every lecture notebook in place so its stored outputs (what nbval compares) are current.
@@ -53,6 +64,15 @@ check: $(VENV)/.installed
 
 grade: $(VENV)/.installed
 	$(PY) -m regutils.homework grade $(or $(DIR),submissions) --out $(or $(OUT),grading) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(JOBS),--jobs $(JOBS))
+
+# The printed handout: one PDF per lecture notebook and lecture.pdf, in handout/ (OUT=...), from the
+# stored notebooks (NB=... for some); needs Debian's chromium and libjs-mathjax.
+handout: $(VENV)/.installed-dev
+	$(PY) -m regutils.handout --out $(or $(OUT),handout) $(NB)
+
+# The presenter view: each panel alone on a page (Voilà, no code) at http://127.0.0.1:8866/
+present: $(VENV)/.installed-dev
+	$(VENV)/bin/voila presenter --Voila.ip=127.0.0.1 $(if $(PORT),--port=$(PORT))
 
 clean:
 	rm -rf $(VENV) .pytest_cache
