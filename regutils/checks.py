@@ -59,13 +59,17 @@ def keep_prob(value, name="keep_prob"):
     return in_range(name, value, 0, 1, low_open=True)
 
 
-def integer(name, value, minimum=None):
-    """An int (numpy ints too, not bools or floats), optionally >= minimum."""
+def integer(name, value, minimum=None, maximum=None):
+    """An int (numpy ints too, not bools or floats), optionally in [minimum, maximum]."""
+    if maximum is not None:
+        allowed = f"an integer in {minimum if minimum is not None else '...'}..{maximum:,}"
+    else:
+        allowed = "an integer" + (f" >= {minimum}" if minimum is not None else "")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        fail(name, "an integer" + (f" >= {minimum}" if minimum is not None else ""), value, TypeError)
+        fail(name, allowed, value, TypeError)
     value = int(value)
-    if minimum is not None and value < minimum:
-        fail(name, f"an integer >= {minimum}", value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        fail(name, allowed, value)
     return value
 
 

@@ -220,10 +220,7 @@ class Network:
         try:
             if test_rule == "scale":
                 return out(self.forward(X))
-            k = checks.integer("k", k, minimum=1)
-            if k > MAX_MASKS:
-                checks.fail("k", f"an integer in 1..{MAX_MASKS:,} (Monte-Carlo over more masks "
-                            "changes nothing visible and may run for hours)", k)
+            k = checks.integer("k", k, minimum=1, maximum=MAX_MASKS)
             with self._sampling_masks(seed):
                 total = out(self.forward(X))
                 for _ in range(k - 1):

@@ -13,7 +13,7 @@ from regutils import panels
     ("penalty", "l3", ValueError, "penalty must be one of 'none', 'l1', 'l2'"),
     ("rule", "standard", ValueError, "rule must be one of"),
     ("test_rule", "mean", ValueError, "test_rule must be one of"),
-    ("k", 0, ValueError, "k must be an integer >= 1, got 0"),
+    ("k", 0, ValueError, "k must be an integer in 1..500, got 0"),
     ("epochs", 1.5, TypeError, "epochs must be an integer"),
     ("input_sigma", -0.1, ValueError, "input_sigma must be >= 0"),
     ("lr", 0.0, ValueError, "lr must be > 0"),

@@ -75,3 +75,23 @@ def guarded(action, status):
         status.value = error_html(exc)
         return exc
     return None
+
+
+def close_widgets(widget):
+    """Close ``widget`` and every widget it holds (children, layout, style, toolbar, ...): an
+    ipywidgets ``close()`` leaves those alive, and they keep their owner in memory."""
+    import ipywidgets as W
+
+    seen, stack = set(), [widget]
+    while stack:
+        w = stack.pop()
+        if not isinstance(w, W.Widget) or id(w) in seen:
+            continue
+        seen.add(id(w))
+        for name in w.keys:
+            try:
+                value = getattr(w, name)
+            except Exception:  # noqa: BLE001 - a trait that cannot be read holds no widget
+                continue
+            stack.extend(value if isinstance(value, (list, tuple)) else [value])
+        w.close()

@@ -85,3 +85,25 @@ def make_control(name, value):
     else:
         kw["layout"] = W.Layout(width=width or "330px")
     return getattr(W, cls)(style=style, **kw)
+
+
+def _same(a, b):
+    """Equal as a control would show it: numbers by value (bools are not numbers), others by ==."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def allowed_values(name, widget, value):
+    """Raise ValueError naming control ``name`` if ``widget`` cannot show ``value`` exactly (a
+    slider would clamp it, a selection would raise a raw TraitError)."""
+    options = getattr(widget, "options", None)
+    if options is not None:  # SelectionSlider, ToggleButtons, Dropdown: (label, value) pairs
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if not any(_same(value, v) for v in values):
+            shown = ", ".join(_label(v) if isinstance(v, float) else repr(v) for v in values)
+            checks.fail(name, f"one of {shown}", value)
+    elif type(widget).__name__ == "IntSlider":
+        checks.integer(name, value, widget.min, widget.max)
+    elif hasattr(widget, "min"):  # FloatSlider
+        checks.in_range(name, value, widget.min, widget.max)

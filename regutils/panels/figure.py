@@ -151,8 +151,24 @@ class PanelFigure:
             self.ax_main.set_xlim(-0.5, strip.shape[1] - 0.5)
             self.ax_main.set_ylim(strip.shape[0] - 0.5, -3.6)
 
+    def _drawn(self):
+        """The artists that show a result (hidden while an error is shown instead)."""
+        main = [self.image] + ([self.train_points, self.test_points] if self.kind == "2d"
+                               else self.digit_labels)
+        return main + list(self.curves.values()) + self.hists
+
+    def show_error(self, text):
+        """No picture, a message: after an error (e.g. training diverged) the last result must
+        not stay on screen as if it were the current one."""
+        for artist in self._drawn():
+            artist.set_visible(False)
+        self.main_title.set_text("no picture for these settings:\n" + text)
+        self.numbers.set_text("")
+
     def show(self, result, data, title=""):
         """Draw ``result`` (a ``Result``) of a network trained on ``data``."""
+        for artist in self._drawn():
+            artist.set_visible(True)
         self.set_data(data)
         s = result.settings
         if self.kind == "2d":

@@ -14,9 +14,9 @@ import html
 import time
 
 from .. import checks
-from .canvas import attach_canvas, guarded
+from .canvas import attach_canvas, close_widgets, error_html, guarded
 from .compute import Explorer, LiveTrainer, make_data
-from .controls import make_control
+from .controls import allowed_values, make_control
 from .figure import PanelFigure
 from .settings import Settings, digits_settings
 
@@ -46,6 +46,7 @@ class Panel:
         self.update_count = 0
         self._settings = settings
         self._note = ""
+        self._snapping = False
         self.seconds = 0.0
 
         n_layers = len(settings.hidden) + 1
@@ -67,9 +68,17 @@ class Panel:
                                            style={"button_width": "84px",
                                                   "description_width": "70px"})
         self.mode_toggle.observe(self._on_mode, names="value")
+        # the timer; its own ▶ ■ buttons have no accessible names, so it stays hidden behind
+        # two named buttons
         self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval),
-                           show_repeat=False, description="play", tooltip="train (live mode)")
+                           show_repeat=False, layout=W.Layout(display="none"))
         self.play.observe(self._on_play, names="value")
+        self.play_button = W.Button(description="Play", icon="play", tooltip="train (live mode)",
+                                    layout=W.Layout(width="90px"))
+        self.play_button.on_click(lambda _b: setattr(self.play, "playing", True))
+        self.pause_button = W.Button(description="Pause", icon="pause", tooltip="stop training",
+                                     layout=W.Layout(width="90px"))
+        self.pause_button.on_click(lambda _b: setattr(self.play, "playing", False))
         self.reset_button = W.Button(description="Reset", icon="undo", tooltip="start over",
                                      layout=W.Layout(width="90px"))
         self.reset_button.on_click(self._on_reset)
@@ -87,7 +96,8 @@ class Panel:
                           margin="0 16px 0 0", width="auto")
         reg = W.VBox([self.controls[n] for n in reg_names], layout=column)
         data = W.VBox([self.controls[n] for n in data_names], layout=column)
-        run = W.HBox([self.mode_toggle, self.play, self.reset_button],
+        run = W.HBox([self.mode_toggle, self.play, self.play_button, self.pause_button,
+                      self.reset_button],
                      layout=W.Layout(align_items="center"))
         header = W.HTML(f"<b>{html.escape(self.title)}</b>") if self.title else W.HTML("")
         figure = [self.canvas] if isinstance(self.canvas, W.Widget) else []  # "agg": headless
@@ -107,17 +117,33 @@ class Panel:
         self.status.value = f"<span style='color:#555'>{html.escape(text)}</span>"
 
     def _guard(self, action):
-        """Run ``action``; any exception becomes the status message (never a traceback)."""
+        """Run ``action``; any exception becomes the status message (never a traceback), and the
+        figure shows that there is no picture for these settings instead of the last one."""
         exc = guarded(action, self.status)
         if exc is not None:
             self.error = exc
             if self.play.playing:
                 self.play.playing = False
+            self.figure.show_error(f"{type(exc).__name__} (see the message below)")
+            self.canvas.draw_idle()
         return exc is None
 
     # -- callbacks ------------------------------------------------------------------------
     def _on_control(self, change):
         name = next(n for n, w in self.controls.items() if w is change["owner"])
+        if self._snapping:
+            return
+        try:
+            self._settings.replace(**{name: change["new"]})
+        except (ValueError, TypeError) as exc:  # a rejected value: the control snaps back
+            self._snapping = True
+            try:
+                change["owner"].value = change["old"]
+            finally:
+                self._snapping = False
+            self.status.value = error_html(exc)
+            self.error = exc
+            return
         self._guard(lambda: self._apply(**{name: change["new"]}))
 
     def _sync_enabled(self):
@@ -148,7 +174,7 @@ class Panel:
 
     def _on_play(self, change):
         if change["new"] > change["old"]:  # (■ stop sets the counter back: no tick)
-            self._guard(self.tick)
+            self.tick()
 
     def _on_reset(self, _button=None):
         def reset():
@@ -159,7 +185,10 @@ class Panel:
 
     def tick(self):
         """One live step: train ``epochs_per_tick`` epochs and redraw (▶ calls it every interval).
-        In compare mode the first tick switches to live mode."""
+        In compare mode the first tick switches to live mode. An error becomes the status message."""
+        return self._guard(self._tick)
+
+    def _tick(self):
         if self.mode != "live":
             self.mode_toggle.value = "live"  # builds the live trainer and draws epoch 0
             return
@@ -183,7 +212,8 @@ class Panel:
             cached = self._settings in self.explorer
             result = self.explorer.result(self._settings)
             where = (f"compare: {self._settings.epochs} epochs from the same start, "
-                     + ("cached" if cached else f"trained in {1000 * result.seconds:.0f} ms"))
+                     + ("cached" if cached else
+                        f"trained and evaluated in {1000 * result.seconds:.0f} ms"))
         self.result = result
         self.figure.show(result, make_data(self._settings))
         if getattr(self.canvas, "syncing_data_url", True):
@@ -197,10 +227,14 @@ class Panel:
 
     # -- programmatic use -----------------------------------------------------------------
     def set(self, **values):
-        """Move controls programmatically, e.g. ``panel.set(lam=0.01)`` (as a student would)."""
+        """Move controls programmatically, e.g. ``panel.set(lam=0.01)`` (as a student would).
+        A value the control does not offer is an error naming the control and what it offers
+        (a slider would otherwise clamp it silently)."""
         for name, value in values.items():
             if name not in self.controls:
                 checks.fail("control", "one of " + ", ".join(self.controls), name)
+            allowed_values(name, self.controls[name], value)
+        for name, value in values.items():
             self.controls[name].value = value
         return self
 
@@ -209,14 +243,15 @@ class Panel:
         self.canvas.draw()
 
     def close(self):
-        """Close the widgets (frees the front-end models)."""
+        """Close every widget of the panel (layouts and styles too) and drop the cached results,
+        the live run and the figure: a closed panel holds nothing."""
         if self.play.playing:
             self.play.playing = False
-        for w in [*self.controls.values(), self.mode_toggle, self.play, self.reset_button,
-                  self.status, self.widget]:
-            w.close()
-        if hasattr(self.canvas, "close"):
-            self.canvas.close()
+        close_widgets(self.widget)
+        close_widgets(self.canvas)
+        self.explorer = Explorer(0)
+        self.live = self.result = None
+        self.fig.clear()
 
     # -- display ----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):

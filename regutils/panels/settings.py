@@ -27,6 +27,10 @@ OPTIMIZERS = ("adam", "sgd")
 
 ZERO_TOL = 1e-3  # |w| below this counts as "zero" in the numbers line
 
+# Upper bounds: a panel answers within seconds, never hours (a mistyped 10**4 is an error).
+MAX = {"n_train": 5000, "n_test": 20000, "hidden": 1024, "k": 500, "epochs": 5000,
+       "resolution": 200}
+
 RESTART_FIELDS = ("dataset", "noise", "n_train", "n_test", "seed", "hidden", "dtype")
 
 @dataclass(frozen=True)
@@ -75,8 +79,8 @@ class Settings:
         s = object.__setattr__
         checks.choice("dataset", self.dataset, DATASETS)
         s(self, "noise", checks.nonnegative("noise", self.noise))
-        s(self, "n_train", checks.integer("n_train", self.n_train, minimum=4))
-        s(self, "n_test", checks.integer("n_test", self.n_test, minimum=4))
+        s(self, "n_train", checks.integer("n_train", self.n_train, 4, MAX["n_train"]))
+        s(self, "n_test", checks.integer("n_test", self.n_test, 4, MAX["n_test"]))
         s(self, "corruption", checks.in_range("corruption", self.corruption, 0, 1))
         s(self, "seed", checks.integer("seed", self.seed, minimum=0))
         if isinstance(self.hidden, (int, np.integer)):
@@ -84,27 +88,25 @@ class Settings:
         if not isinstance(self.hidden, (tuple, list)) or not self.hidden:
             checks.fail("hidden", "a non-empty tuple of layer sizes, e.g. (64, 64)", self.hidden,
                         TypeError)
-        s(self, "hidden", tuple(checks.integer(f"hidden[{i}]", h, minimum=1)
+        s(self, "hidden", tuple(checks.integer(f"hidden[{i}]", h, 1, MAX["hidden"])
                                 for i, h in enumerate(self.hidden)))
         checks.choice("penalty", self.penalty, PENALTIES)
         s(self, "lam", checks.nonnegative("lam", self.lam))
-        if not isinstance(self.decoupled, (bool, np.bool_)):
-            checks.fail("decoupled", "True or False", self.decoupled, TypeError)
-        s(self, "decoupled", bool(self.decoupled))
+        s(self, "decoupled", checks.boolean("decoupled", self.decoupled))
         s(self, "keep_prob", checks.keep_prob(self.keep_prob))
         checks.choice("rule", self.rule, RULES)
         checks.choice("test_rule", self.test_rule, TEST_RULES)
-        s(self, "k", checks.integer("k", self.k, minimum=1))
+        s(self, "k", checks.integer("k", self.k, 1, MAX["k"]))
         s(self, "input_sigma", checks.nonnegative("input_sigma", self.input_sigma))
         s(self, "hidden_sigma", checks.nonnegative("hidden_sigma", self.hidden_sigma))
         checks.choice("optimizer", self.optimizer, OPTIMIZERS)
         s(self, "lr", checks.positive("lr", self.lr))
         s(self, "momentum", checks.in_range("momentum", self.momentum, 0, 1, high_open=True))
-        s(self, "epochs", checks.integer("epochs", self.epochs, minimum=0))
+        s(self, "epochs", checks.integer("epochs", self.epochs, 0, MAX["epochs"]))
         if self.batch_size is not None:
             s(self, "batch_size", checks.integer("batch_size", self.batch_size, minimum=1))
         s(self, "record_every", checks.integer("record_every", self.record_every, minimum=1))
-        s(self, "resolution", checks.integer("resolution", self.resolution, minimum=2))
+        s(self, "resolution", checks.integer("resolution", self.resolution, 2, MAX["resolution"]))
         checks.choice("dtype", self.dtype, ("float32", "float64"))
 
     def replace(self, **changes):

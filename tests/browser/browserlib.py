@@ -378,10 +378,6 @@ AXE_NOT_OURS = {
     ("region", "#rendered_cells *"): (
         "Voilà", "Voilà's lab template puts the rendered cells in no landmark (its #main is a "
         "<div>, not <main>); the rule applies to the presenter pages, which are whole pages"),
-    ("button-name", ".widget-play > button"): (
-        "regutils/panels (pending)", "ipywidgets' Play view draws icon-only buttons (▶ ■) "
-        "without a name or title; fix in regutils/panels: hide the Play widget (it stays the "
-        "timer) and show named buttons that set play.playing (docs/accessibility.md)"),
 }
 
 JS_RUN_AXE = """async ([context, options, notOurs]) => {

@@ -184,7 +184,8 @@ def test_play_changes_the_picture_and_pause_stops_it(panels_page, timings, artif
     out = panel_output(page, "penalty")
     out.scroll_into_view_if_needed()
     canvas = out.locator(".jupyter-matplotlib-canvas-div canvas").first
-    play = out.locator(".widget-play button").first
+    play = out.get_by_role("button", name="Play")
+    pause = out.get_by_role("button", name="Pause")
     stable_hash(canvas)
     play.click()
     seen, start = [canvas.evaluate(JS_HASH)], time.monotonic()
@@ -198,7 +199,7 @@ def test_play_changes_the_picture_and_pause_stops_it(panels_page, timings, artif
                    f"{changes / 4:.1f} updates/s seen by the browser")
     out.screenshot(path=str(artifacts / "panel_penalty_live.png"))
     assert changes >= 4, "▶ did not keep changing the picture"
-    play.click()  # pause (the same button)
+    pause.click()
     time.sleep(1.5)  # let the last tick in flight arrive
     first = canvas.evaluate(JS_HASH)
     time.sleep(1.0)
