@@ -32,7 +32,7 @@ def layer_of(module):
         return parts[1]
     if parts[1] == "homework":
         return "homework"
-    if parts[1] == "notebooks":
+    if parts[1] in ("notebooks", "handout"):
         return "tools"
     return "plots" if parts[1] == "plots" else "core"
 

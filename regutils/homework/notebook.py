@@ -14,9 +14,10 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..notebooks import KERNELSPEC  # noqa: F401 - one definition, shared with make execute
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NBVAL_MARKER = re.compile(r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.MULTILINE)
 USES_REGUTILS = re.compile(r"\bregutils\b|\bru\s*\.")
 
