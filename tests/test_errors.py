@@ -116,7 +116,7 @@ CASES = {
     # other arguments with a promised range
     "epochs<0": (lambda: fit(X, Y, epochs=-1), ValueError, ["epochs", ">= 0", "-1"]),
     "batch_size=0": (lambda: fit(X, Y, batch_size=0), ValueError, ["batch_size", ">= 1", "0"]),
-    "mc k=0": (lambda: net().predict_proba(X, test_rule="mc", k=0), ValueError, ["k", ">= 1", "0"]),
+    "mc k=0": (lambda: net().predict_proba(X, test_rule="mc", k=0), ValueError, ["k", "in 1..10,000", "0"]),
     "test_size": (lambda: ru.train_test_split(X, Y, test_size=1.5), ValueError,
                   ["test_size", "(0, 1)", "1.5"]),
     "corruption fraction": (lambda: ru.corrupt_labels(Y, 1.2), ValueError, ["fraction", "[0, 1]", "1.2"]),

@@ -5,7 +5,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import plots
+from .. import checks, plots
 from ..plots import CLASS_COLORS, decision_boundary, digit_grid
 
 
@@ -82,7 +82,7 @@ def plot_jitter(X, y, sigma, n_copies=5, seed=0, ax=None):
     """The training points (black edges) and ``n_copies`` jittered copies x + σε of each (small,
     faded): what ``Jitter(σ)`` shows the network over a few epochs. Returns the two scatters."""
     ax = _axes(ax, figsize=(3.6, 3.2))
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     colors = np.array(CLASS_COLORS)[np.asarray(y) % 2]
     Xn = X[None] + sigma * rng.standard_normal((n_copies, *X.shape))
     copies = ax.scatter(Xn[..., 0].ravel(), Xn[..., 1].ravel(), c=np.tile(colors, n_copies), s=5,

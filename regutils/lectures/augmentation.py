@@ -151,7 +151,7 @@ def noise_experiment(sigmas=(0.0, 0.1, 0.2, 0.3, 0.5), where="input", data=None,
 
 def linear_data(n=50, d=5, noise=0.5, seed=0):
     """A small linear regression problem: X (n, d) ~ N(0, I), y = Xw* + b* + noise·N(0, 1)."""
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     X = rng.standard_normal((n, d))
     w_true = rng.standard_normal(d)
     return X, X @ w_true + 0.5 + noise * rng.standard_normal(n)
@@ -162,7 +162,7 @@ def least_squares_on_noisy_copies(X, y, sigma, n_copies, seed=0):
     squared error."""
     n_copies = checks.integer("n_copies", n_copies, minimum=1)
     sigma = checks.nonnegative("sigma", sigma)
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     d = X.shape[1]
     # The normal equations, accumulated copy by copy (no K·N×d matrix in memory).
     A, c = np.zeros((d + 1, d + 1)), np.zeros(d + 1)

@@ -70,7 +70,7 @@ def two_input_neuron(w, x, keep_prob=0.5, n_draws=100_000, seed=0):
     masks = all_masks(2)
     probs = mask_probabilities(masks, p)
     outputs = masks @ (w * x)
-    z = np.random.default_rng(seed).random((n_draws, 2)) < p
+    z = checks.rng("seed", seed).random((n_draws, 2)) < p
     return {"masks": masks, "probs": probs, "outputs": outputs,
             "enumerated": float(probs @ outputs), "formula": float(p * (w @ x)),
             "monte_carlo": float(np.mean(z @ (w * x)))}
@@ -90,7 +90,7 @@ def sample_masks(net, n_masks, seed=0):
     """``n_masks`` random masks for every Dropout layer of ``net`` (each unit kept with its
     layer's p): a list with one (n_masks, units) array per Dropout layer."""
     n_masks = checks.integer("n_masks", n_masks, minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     return [(rng.random((n_masks, units)) < p).astype(np.float64) for _, units, p in
             dropout_units(net)]
 
@@ -226,7 +226,7 @@ def mc_curve(net, X, y, k_max=200, seed=0):
     "scale_error", "scale_log_loss"}."""
     k_max = checks.integer("k_max", k_max, minimum=1)
     y = np.asarray(y)
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     total = np.zeros((len(X), net.n_outputs))
     error, loss = np.empty(k_max), np.empty(k_max)
     for k in range(1, k_max + 1):
@@ -301,7 +301,7 @@ def expected_layer_output(h, keep_prob=0.5, rule="vanilla", n_draws=None, seed=0
         masks = all_masks(len(h))
         mean = mask_probabilities(masks, p) @ (masks * h * factor)
     else:
-        U = np.random.default_rng(seed).random((n_draws, len(h))) < p
+        U = checks.rng("seed", seed).random((n_draws, len(h))) < p
         mean = (U * h * factor).mean(axis=0)
     return mean, (h * p if rule == "vanilla" else h.copy())
 

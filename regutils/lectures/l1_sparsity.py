@@ -124,7 +124,7 @@ def make_feature_data(n_train=200, n_test=1000, n_informative=5, n_irrelevant=15
 
     Returns X_train (n_train, d), y_train (n_train, 1), X_test, y_test, w_true (d,).
     """
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     k = checks.integer("n_informative", n_informative, 1)
     d = k + checks.integer("n_irrelevant", n_irrelevant, 0)
     w_true = np.zeros(d)

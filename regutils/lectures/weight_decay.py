@@ -45,7 +45,7 @@ def ridge_check(n=50, d=5, lam=0.7, seed=0):
     """For least squares the quadratic model is exact: with H = XᵀX and w* = the least-squares
     solution, Q(Λ + λI)⁻¹ΛQᵀw* is the ridge solution (XᵀX + λI)⁻¹Xᵀy of ½‖Xw − y‖² + (λ/2)‖w‖².
     Returns the largest absolute difference between the two (rounding only, ~1e-15)."""
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     X = rng.standard_normal((checks.integer("n", n, 1), checks.integer("d", d, 1)))
     y = X @ rng.standard_normal(d) + 0.1 * rng.standard_normal(n)
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]
@@ -90,7 +90,7 @@ def compare_update_forms(optimizer="sgd", lam=1e-2, lr=0.1, epochs=10, batch_siz
     else:
         opt_a, opt_b = Adam(lr), AdamW(lr, weight_decay=lam)
     pa, pb = net_a.parameters(), net_b.parameters()
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     batch_size = checks.integer("batch_size", batch_size, 1)
     diffs = []
     for _ in range(checks.integer("epochs", epochs, 1)):
@@ -109,7 +109,7 @@ def make_highdim_regression(n_train=20, n_test=100, d=200, w_value=0.01, b=0.05,
 
     Returns X_train (n_train, d), y_train (n_train, 1), X_test, y_test, w_true (d,).
     """
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     n_train = checks.integer("n_train", n_train, 1)
     n_test = checks.integer("n_test", n_test, 1)
     d = checks.integer("d", d, 1)
@@ -170,7 +170,7 @@ def noisy_quadratic_adam(h=(4.0, 1.0, 0.25, 0.0625), w_star=None, lam=0.25, deco
     burn_in = checks.integer("burn_in", burn_in, 0)
     if burn_in >= steps:
         checks.fail("burn_in", f"< steps ({steps})", burn_in)
-    rng = np.random.default_rng(seed)
+    rng = checks.rng("seed", seed)
     w = np.zeros_like(h)
     params = {"0.W": w}
     opt = AdamW(lr, weight_decay=lam) if decoupled else Adam(lr)
