@@ -36,19 +36,73 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Lab:
-    """A JupyterLab server for one test session (started in its own process group)."""
+class Server:
+    """A Jupyter server (JupyterLab or Voilà) on loopback for one test session, in its own
+    process group, with its own runtime/data/config folders under ``workdir`` and a log."""
 
-    def __init__(self, root, workdir, start_timeout=60):
+    name = "server"
+
+    def __init__(self, root, workdir):
         self.root = Path(root)
         self.workdir = Path(workdir)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
+        for sub in ("runtime", "data", "config"):
+            (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+
+    def _start(self, cmd, ready_path, timeout):
+        """Start ``cmd`` and wait until ``ready_path`` answers 200."""
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
+                   JUPYTER_DATA_DIR=str(self.workdir / "data"),
+                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"), PYTHONUNBUFFERED="1")
+        self.log_path = self.workdir / f"{self.name}.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.root, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n"
+                                   + self.log()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{self.url}{ready_path}", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not answer within {timeout} s:\n"
+                           + self.log()[-3000:])
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(5)
+        self._log.close()
+
+
+class Lab(Server):
+    """A JupyterLab server for one test session."""
+
+    name = "jupyterlab"
+
+    def __init__(self, root, workdir, start_timeout=60):
+        super().__init__(root, workdir)
         settings = self.workdir / "app-settings"
         settings.mkdir(parents=True, exist_ok=True)
         (settings / "overrides.json").write_text(json.dumps(OVERRIDES))
-        for sub in ("user-settings", "workspaces", "runtime"):
+        for sub in ("user-settings", "workspaces"):
             (self.workdir / sub).mkdir(exist_ok=True)
         jupyter = Path(sys.executable).with_name("jupyter")
         cmd = [str(jupyter), "lab", "--no-browser", f"--port={self.port}", "--ip=127.0.0.1",
@@ -63,33 +117,7 @@ class Lab:
                "--ServerApp.open_browser=False"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
-        for sub in ("data", "config"):
-            (self.workdir / sub).mkdir(exist_ok=True)
-        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
-                   JUPYTER_DATA_DIR=str(self.workdir / "data"),
-                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"), PYTHONUNBUFFERED="1")
-        self.log_path = self.workdir / "jupyterlab.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
-                                     cwd=self.root, start_new_session=True)
-        self._wait(start_timeout)
-
-    def _wait(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n"
-                                   + self.log_path.read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}",
-                                            timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"jupyter lab did not answer within {timeout} s:\n"
-                           + self.log_path.read_text(errors="replace")[-3000:])
+        self._start(cmd, f"/api/status?token={self.token}", start_timeout)
 
     def api(self, path, method="GET"):
         req = urllib.request.Request(f"{self.url}{path}?token={self.token}", method=method)
@@ -106,19 +134,6 @@ class Lab:
 
     def tree_url(self, relpath):
         return f"{self.url}/lab/tree/{relpath}?token={self.token}&reset"
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(5)
-        self._log.close()
 
 
 # -- in-page JavaScript -----------------------------------------------------------------------
@@ -229,54 +244,23 @@ def new_page(browser, lab):
 
 
 # -- Voilà (the presenter view) -----------------------------------------------------------------
-class Voila:
+class Voila(Server):
     """A Voilà server on loopback for the notebooks under ``root`` (own process group), with a
     token; ``render_url("penalty.ipynb")`` is a notebook's page (outputs only, no code)."""
 
+    name = "voila"
+
     def __init__(self, root, workdir, start_timeout=60):
-        self.root = Path(root)
-        self.workdir = Path(workdir)
-        self.port = free_port()
-        self.token = secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}"
-        for sub in ("runtime", "data", "config"):
-            (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+        super().__init__(root, workdir)
         voila = Path(sys.executable).with_name("voila")
         cmd = [str(voila), str(self.root), "--no-browser", f"--port={self.port}",
                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--Voila.token={self.token}",
                "--show_tracebacks=True"]
-        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
-                   JUPYTER_DATA_DIR=str(self.workdir / "data"),
-                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"), PYTHONUNBUFFERED="1")
-        self.log_path = self.workdir / "voila.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
-                                     cwd=self.root, start_new_session=True)
-        self._wait(start_timeout)
-
-    def _wait(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.proc.returncode}:\n"
-                                   + self.log_path.read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(f"{self.url}/?token={self.token}", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"voila did not answer within {timeout} s:\n"
-                           + self.log_path.read_text(errors="replace")[-3000:])
+        self._start(cmd, f"/?token={self.token}", start_timeout)
 
     def render_url(self, relpath):
         return f"{self.url}/voila/render/{relpath}?token={self.token}"
 
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-    stop = Lab.stop  # the same: end the process group, close the log
 
 
 JS_ONE_CANVAS_HASH = """
