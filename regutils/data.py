@@ -111,16 +111,17 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
 
     Returns X_train, X_test, y_train, y_test (scikit-learn's order).
     """
-    X = checks.finite_array("X", X)
+    X, y = np.asarray(X), np.asarray(y)  # checked below; the parts keep the dtypes given
+    checks.finite_array("X", X)
     if X.ndim < 2:
         checks.fail("X.ndim", ">= 2 (one row per example)", X.ndim)
     stratify = checks.boolean("stratify", stratify)
-    y = checks.finite_array("y", y) if not stratify or np.asarray(y).dtype.kind != "f" else np.asarray(y)
+    checks.finite_array("y", y)
     if stratify:
         if y.dtype.kind == "f" and not np.all(y == np.round(y)):
             checks.fail("y", "class labels when stratify=True (use stratify=False for real targets)",
                         f"array of dtype {y.dtype}")
-        y = checks.labels("y", y, n=len(X))
+        checks.labels("y", y, n=len(X))
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
     checks.in_range("test_size", test_size, 0, 1, low_open=True, high_open=True)

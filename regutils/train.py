@@ -56,7 +56,7 @@ class History(dict):
     continues.
     """
 
-    rng = None
+    rng = seed = None  # the run's random stream and the seed it came from (set by fit)
 
     def record(self, **values):
         """Append one row; keys seen before but missing here get NaN, new keys NaN before."""
@@ -179,7 +179,7 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     last = start + epochs
     size0 = max(_norm(params), 1.0)
     loss0 = None
-    best = (np.inf, None, None)  # (validation loss, epoch, weights)
+    best = (np.inf, start, None)  # (validation loss, epoch, weights): none better yet
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(start + 1, last + 1):
             Xe, ye = (X, y) if augment is None else augment(X, y, rng)
