@@ -60,6 +60,7 @@ def test_divergence_is_shown_instead_of_the_last_picture():
     assert isinstance(panel.error, ru.TrainingDiverged)
     assert not panel.figure.image.get_visible()
     assert "no picture" in panel.figure.main_title.get_text()
+    assert [t.get_text() for t in panel.figure.hist_titles] == [""] * 3  # no stale ‖W‖
     panel.set(lr=0.1)  # a good value brings the picture back
     assert panel.error is None and panel.figure.image.get_visible()
 

@@ -163,7 +163,8 @@ class PanelFigure:
         for artist in self._drawn():
             artist.set_visible(False)
         self.main_title.set_text("no picture for these settings:\n" + text)
-        self.numbers.set_text("")
+        for title in [self.numbers, *self.hist_titles]:  # no stale numbers either
+            title.set_text("")
 
     def show(self, result, data, title=""):
         """Draw ``result`` (a ``Result``) of a network trained on ``data``."""
