@@ -14,7 +14,7 @@ from .augment import (Jitter, RandomFlip, RandomShift, flip_horizontal, flip_ver
                       random_shift, shift)
 from .data import (DATASETS_2D, corrupt_labels, digits_split, gaussian_pixels, grid_points, load_digits,
                    make_2d, make_circles, make_moons, make_spiral, make_xor, random_pixels,
-                   shuffle_pixels, train_test_split)
+                   shuffle_pixels, train_test_split, train_val_test_split)
 from .gradcheck import check_layer, check_loss, check_network, check_penalty, numerical_gradient, rel_error
 from .layers import Dense, Dropout, GaussianNoise, Layer, ReLU, Tanh
 from .losses import log_softmax, mean_squared_error, softmax, softmax_cross_entropy

@@ -143,6 +143,26 @@ def train_test_split(X, y, test_size=0.25, seed=0, stratify=True):
     return X[train], X[test], y[train], y[test]
 
 
+def train_val_test_split(X, y, val_size=0.2, test_size=0.25, seed=0, stratify=True):
+    """Three seeded parts: train (to fit), validation (to choose λ, p, σ or the epoch) and test
+    (to report the chosen setting once). ``val_size`` and ``test_size`` are shares of all rows.
+
+    The test part is the one ``train_test_split(X, y, test_size, seed)`` gives, so a test error
+    reported here is on the same points as one reported with the two-way split.
+    Returns X_train, X_val, X_test, y_train, y_val, y_test.
+    """
+    val_size = checks.in_range("val_size", val_size, 0, 1, low_open=True, high_open=True)
+    test_size = checks.in_range("test_size", test_size, 0, 1, low_open=True, high_open=True)
+    if val_size + test_size >= 1:
+        checks.fail("val_size + test_size", "< 1 (something must be left to train on)",
+                    val_size + test_size)
+    rng = checks.rng("seed", seed)
+    X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size, rng, stratify)
+    X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, val_size / (1 - test_size),
+                                                      rng, stratify)
+    return X_train, X_val, X_test, y_train, y_val, y_test
+
+
 def digits_split(seed=0):
     """The lecture's digits split: ``load_digits()`` (pixels / 16), 75/25 stratified, seeded.
     Returns X_train, X_test, y_train, y_test."""

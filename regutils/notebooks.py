@@ -20,13 +20,16 @@ atol + rtol·|stored| of the stored one. Every other cell is compared as exact t
 Live widgets (the explorer panels, the λ sliders) cannot be stored: their saved output keeps only
 a line of text that says to run the cell, which JupyterLab and GitHub show until the cell is run,
 instead of a widget reference that would read "model not found". No widget state
-is stored either (it holds random model ids, so every run would change the file).
+is stored either (it holds random model ids, so every run would change the file), and neither are
+the progress lines of long cells (``regutils.progress``).
 """
 import math
 import re
 import sys
 import time
 from pathlib import Path
+
+from .progress import is_progress
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "(a live widget: run this cell to show it)"
@@ -49,8 +52,8 @@ def execute(path, timeout=600):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        if "outputs" in cell:
-            cell.outputs = _merge_streams(cell.outputs)
+        if "outputs" in cell:  # progress lines say how fast this machine was: not stored
+            cell.outputs = _merge_streams([o for o in cell.outputs if not is_progress(o)])
         for output in cell.get("outputs", []):
             if output.get("data", {}).pop(WIDGET_VIEW, None) is not None:
                 output["data"]["text/plain"] = WIDGET_NOTE

@@ -187,3 +187,27 @@ def test_gaussian_pixels(digits):
     np.testing.assert_array_equal(G, ru.gaussian_pixels(digits.X, seed=0))
     assert not np.array_equal(G, ru.gaussian_pixels(digits.X, seed=1))
     assert abs(np.corrcoef(G.ravel(), digits.X.ravel())[0, 1]) < 0.02  # unrelated to the images
+
+
+def test_train_val_test_split_keeps_the_two_way_test_part_and_every_class():
+    d = ru.load_digits()
+    X_tr, X_va, X_te, y_tr, y_va, y_te = ru.train_val_test_split(d.X, d.y, 0.2, 0.25, seed=4)
+    _, X_te2, _, y_te2 = ru.train_test_split(d.X, d.y, 0.25, seed=4)
+    np.testing.assert_array_equal(X_te, X_te2)
+    np.testing.assert_array_equal(y_te, y_te2)
+    assert len(X_tr) + len(X_va) + len(X_te) == len(d.X)
+    assert abs(len(X_va) / len(d.X) - 0.2) < 0.01
+    assert set(np.bincount(y_va)) <= {35, 36, 37}  # stratified: each class ≈ 20 % of its 180
+    assert len(X_tr) == len(y_tr) and len(X_va) == len(y_va)
+    rows = np.arange(len(d.X), dtype=float)[:, None]  # every row different: the parts are disjoint
+    parts = ru.train_val_test_split(rows, d.y, seed=4)[:3]
+    ids = np.concatenate([p.ravel() for p in parts])
+    assert np.array_equal(np.sort(ids), rows.ravel())
+
+
+@pytest.mark.parametrize("kwargs, name", [({"val_size": 0.0}, "val_size"), ({"val_size": 0.8}, "val_size + test_size"),
+                                          ({"test_size": 1.0}, "test_size"), ({"seed": -1}, "seed")])
+def test_train_val_test_split_names_a_bad_share(kwargs, name):
+    X, y = ru.make_moons(40, seed=0)
+    with pytest.raises((ValueError, TypeError), match=name.replace("+", r"\+")):
+        ru.train_val_test_split(X, y, **kwargs)

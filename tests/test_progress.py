@@ -1,0 +1,74 @@
+"""The progress line of long cells (regutils.progress): shown while a loop runs in a kernel,
+erased at its end, not stored by ``make execute`` and not compared by nbval."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from regutils.notebooks import execute
+from regutils.progress import MARK, describe, is_progress, progress
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOP = ("from regutils.progress import progress\nimport time\n"
+        "for i in progress(range(3), 'probe sweep', 'runs'):\n    time.sleep(0.3)\nprint('done')")
+
+
+def test_outside_a_kernel_the_items_pass_through():
+    assert list(progress(range(4), "sweep")) == [0, 1, 2, 3]
+    assert list(progress(iter("ab"), "sweep", "letters")) == ["a", "b"]
+
+
+def test_the_line_says_what_how_many_and_the_time_left():
+    assert describe("λ sweep", "runs", 0, 27, 0.0) == "λ sweep: 0 of 27 runs done"
+    assert describe("λ sweep", "runs", 9, 27, 6.0) == "λ sweep: 9 of 27 runs done, about 12 s left"
+    assert describe("λ sweep", "runs", 27, 27, 18.0) == "λ sweep: 27 of 27 runs done"
+
+
+@pytest.mark.parametrize("kwargs, name", [({"what": 3}, "what"), ({"what": "x", "total": -1}, "total"),
+                                          ({"what": "x", "total": 1.5}, "total")])
+def test_bad_arguments_are_named(kwargs, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        list(progress([1], **kwargs))
+
+
+def _loop_notebook(path, outputs=()):
+    cell = nbformat.v4.new_code_cell(LOOP, execution_count=1, outputs=list(outputs))
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, path)
+    return nb
+
+
+def test_in_a_kernel_the_line_is_shown_and_erased(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = _loop_notebook(tmp_path / "p.ipynb")
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    shown = [o for o in outputs if is_progress(o)]
+    assert len(shown) == 1 and shown[0].output_type == "display_data"
+    assert shown[0].data["text/plain"] == ""  # erased at the end of the loop
+    assert shown[0].metadata[MARK] is True
+    assert [o.text for o in outputs if o.output_type == "stream"] == ["done\n"]
+
+
+def test_make_execute_does_not_store_the_line_and_nbval_passes(tmp_path):
+    path = tmp_path / "p.ipynb"
+    _loop_notebook(path)
+    execute(path)
+    stored = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [o.output_type for o in stored] == ["stream"] and stored[0].text == "done\n"
+    shutil.copy(ROOT / "notebooks" / "conftest.py", tmp_path / "conftest.py")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-o", "addopts=", "--nbval", "--nbval-current-env", "p.ipynb"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    # Without the conftest, nbval sees the progress line as an extra output and fails.
+    (tmp_path / "conftest.py").unlink()
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-o", "addopts=", "--nbval", "--nbval-current-env", "p.ipynb"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "Cell outputs differ" in run.stdout
