@@ -201,7 +201,58 @@ def _hand_cases():
         yield pytest.param(lambda call=call: call(), {}, arg, id=f"hand{i}-{arg}")
 
 
-ALL = [*_cases(), *_fit_cases(), *_method_cases(), *_hand_cases()]
+LECTURE_MODULES = [f"regutils.{layer}.{name}" for layer, names in (
+    ("lectures", "overfitting norm_penalties weight_decay l1_sparsity augmentation dropout "
+                 "dropout_slide quadratic digits"),
+    ("figures", "overfitting norm_penalties weight_decay l1_sparsity augmentation dropout quadratic"),
+) for name in names.split()]
+WRONG_TYPE = {bool: "no", int: "3", float: "0.1"}  # wrong for an argument whose default is of that type
+
+
+def _lecture_cases():
+    """Every lecture and figure function, one argument at a time: each argument with a bool, int
+    or float default gets a value of the wrong type (a string), the others keep their defaults.
+    Arguments without a default are covered where the notebooks' own calls exercise them."""
+    import importlib
+    import inspect
+
+    for module_name in LECTURE_MODULES:
+        module = importlib.import_module(module_name)
+        for name, func in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(func) or func.__module__ != module_name:
+                continue
+            params = inspect.signature(func).parameters.values()
+            if any(p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+                   for p in params):
+                continue
+            for p in params:
+                bad = WRONG_TYPE.get(type(p.default))
+                if bad is not None:
+                    yield pytest.param(func, {p.name: bad}, p.name,
+                                       id=f"{module_name.split('.', 1)[1]}.{name}-{p.name}")
+
+
+def _panel_cases():
+    """The panel constructors refuse a bad setting before they build a widget."""
+    from regutils import panels
+
+    table = {
+        panels.penalty_panel: {"dataset": "choice", "penalty": "penalty", "lam": "nonneg",
+                               "decoupled": "bool", "n_train": "count", "noise": "nonneg",
+                               "seed": "seed", "optimizer": "choice"},
+        panels.dropout_panel: {"keep_prob": "keep", "rule": "choice", "test_rule": "choice",
+                               "k": "count", "n_train": "count"},
+        panels.noise_panel: {"input_sigma": "nonneg", "hidden_sigma": "nonneg", "seed": "seed"},
+        panels.corruption_panel: {"fraction": "prob", "seed": "seed"},
+    }
+    for func, kinds in table.items():
+        for arg, kind in kinds.items():
+            for i, value in enumerate(BAD[kind][:4]):
+                yield pytest.param(func, {arg: value}, arg, id=f"{func.__name__}-{arg}-{i}")
+
+
+ALL = [*_cases(), *_fit_cases(), *_method_cases(), *_hand_cases(), *_lecture_cases(),
+       *_panel_cases()]
 
 
 def test_at_least_300_distinct_bad_inputs():
