@@ -1,22 +1,13 @@
-"""regutils.figures.augmentation and .dropout draw on the given axes."""
+"""regutils.figures.dropout draws on the given axes."""
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from regutils.figures import augmentation as fig_aug
 from regutils.figures import dropout as fig_drop
 
 
 def test_figures_draw_on_the_given_axes_and_return_their_artists():
     rcparams = dict(matplotlib.rcParams)
-    fig, ax = plt.subplots()
-    size = {"sizes": np.array([50, 100]), "test_acc": np.array([[0.8, 0.82], [0.9, 0.91]]),
-            "train_acc": np.ones((2, 2))}
-    assert fig_aug.plot_accuracy_vs_size(size, ax=ax)["train"].axes is ax
-    bars = fig_aug.plot_per_class(np.ones(10), np.linspace(0, 1, 10), ax=ax)
-    assert len(bars["flipped"]) == 10
-    assert len(fig_aug.plot_with_without({"a": {"without": np.array([0.9]), "with": np.array([0.8])}},
-                                    ax=ax)) == 2
     curve = {"k": np.arange(1, 4), "error": np.array([0.1, 0.05, 0.04]),
              "log_loss": np.array([0.3, 0.2, 0.1]), "scale_error": 0.04, "scale_log_loss": 0.1}
     _, axes = plt.subplots(1, 2)
@@ -24,5 +15,4 @@ def test_figures_draw_on_the_given_axes_and_return_their_artists():
     assert lines["error"].axes is axes[0] and lines["log_loss"].axes is axes[1]
     _, ax2 = plt.subplots()
     assert fig_drop.plot_masks(np.eye(3), ax=ax2).get_array().shape == (3, 3)
-    assert len(fig_aug.plot_flips(np.zeros((3, 64)), np.array([0, 1, 2])).ravel()) == 6
     assert dict(matplotlib.rcParams) == rcparams
