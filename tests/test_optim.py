@@ -183,3 +183,75 @@ def test_prox_l1_after_the_gradient_step():
     np.testing.assert_allclose(params["0.W"], ru.soft_threshold(w0 - 0.5 * g, 0.1))
     np.testing.assert_array_equal(params["0.W"], [0.0, 0.0, 0.0])
 
+
+
+# ------------------------------------------------------------------------------------------------
+# max_norm: each unit's incoming weight vector projected onto ‖w‖₂ ≤ c after the step
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("opt_class", [ru.SGD, ru.Adam, ru.AdamW])
+def test_max_norm_bounds_every_unit_after_a_step(opt_class):
+    r = rng(5)
+    params = {"0.W": 3.0 * r.standard_normal((6, 8)), "0.b": 5.0 * r.standard_normal(8),
+              "1.W": 3.0 * r.standard_normal((8, 3)), "1.b": 5.0 * r.standard_normal(3)}
+    grads = {k: r.standard_normal(v.shape) for k, v in params.items()}
+    before_b = {k: params[k].copy() for k in ("0.b", "1.b")}
+    opt = opt_class(lr=0.1, max_norm=1.5)
+    free = {k: v.copy() for k, v in params.items()}
+    opt_class(lr=0.1).step(free, grads)
+    opt.step(params, grads)
+    for name in ("0.W", "1.W"):
+        norms = np.linalg.norm(params[name], axis=0)
+        assert np.all(norms <= 1.5 * (1 + 1e-12)), name
+        assert np.all(np.linalg.norm(free[name], axis=0) > 1.5), "the test must exercise the projection"
+        # the projection only rescales each column: same direction as the free step
+        np.testing.assert_allclose(params[name] / norms,
+                                   free[name] / np.linalg.norm(free[name], axis=0), rtol=1e-12)
+        np.testing.assert_allclose(norms, 1.5, rtol=1e-12)
+    for name in before_b:   # biases are not constrained
+        np.testing.assert_allclose(params[name], free[name], rtol=1e-15)
+        assert np.abs(params[name]).max() > 1.5
+
+
+def test_max_norm_leaves_units_inside_the_ball_unchanged():
+    r = rng(6)
+    W = r.standard_normal((5, 4))
+    W[:, :2] *= 0.01 / np.linalg.norm(W[:, :2], axis=0)     # two units far inside ‖w‖ ≤ 1
+    W[:, 2:] *= 10 / np.linalg.norm(W[:, 2:], axis=0)       # two far outside
+    g = 1e-3 * r.standard_normal(W.shape)
+    free, bounded = {"0.W": W.copy()}, {"0.W": W.copy()}
+    ru.SGD(lr=0.1).step(free, {"0.W": g})
+    ru.SGD(lr=0.1, max_norm=1.0).step(bounded, {"0.W": g})
+    np.testing.assert_array_equal(bounded["0.W"][:, :2], free["0.W"][:, :2])
+    np.testing.assert_allclose(np.linalg.norm(bounded["0.W"][:, 2:], axis=0), 1.0, rtol=1e-12)
+
+
+def test_max_norm_none_is_the_plain_step():
+    params, grads = params_and_grads(7)
+    a, b = copy(params), copy(params)
+    ru.SGD(lr=0.3, momentum=0.9).step(a, grads)
+    ru.SGD(lr=0.3, momentum=0.9, max_norm=None).step(b, grads)
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+
+
+@pytest.mark.parametrize("bad, exc", [(0, ValueError), (-1.0, ValueError), (float("inf"), ValueError),
+                                      (float("nan"), ValueError), ("2", TypeError), (True, TypeError)])
+@pytest.mark.parametrize("opt_class", [ru.SGD, ru.Adam, ru.AdamW])
+def test_max_norm_bad_values_give_named_errors(opt_class, bad, exc):
+    with pytest.raises(exc, match="max_norm"):
+        opt_class(lr=0.1, max_norm=bad)
+
+
+def test_max_norm_changed_after_construction_is_checked_before_any_weight_changes():
+    params, grads = params_and_grads(8)
+    before = copy(params)
+    opt = ru.SGD(lr=0.1, max_norm=1.0)
+    opt.max_norm = -2
+    with pytest.raises(ValueError, match="max_norm"):
+        opt.step(params, grads)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_max_norm_in_the_repr():
+    assert "max_norm=3" in repr(ru.SGD(lr=0.1, max_norm=3.0))
