@@ -6,9 +6,18 @@ machine. For such a cell, each number nbval is about to compare is first reconci
 stored one (``regutils.notebooks.reconcile``): one within the tolerance counts as equal, one
 outside it (or any other change of the text) fails with nbval's usual diff. Every other cell is
 compared as exact text, as nbval always does. The progress line a long cell shows while it runs
-(``regutils.progress``) is not stored and not compared. See the README, "Tests and CI".
+(``regutils.progress``) is not stored and not compared.
+
+Each cell is also timed: one that runs for more than SLOW seconds must show a progress line. The
+summary lists the cells over SLOW; in CI (``REGUTILS_REQUIRE_ALL=1``) a cell over twice SLOW
+without one fails (on a slower laptop the times are only reported). See the README, "Tests and CI".
 """
+import os
+import time
+
 import nbformat
+import pytest
+from nbval import plugin as _nbval
 from nbval.plugin import IPyNbCell
 
 from regutils.notebooks import reconcile, tolerance_of
@@ -40,3 +49,40 @@ def _reconciled(test, ref, atol, rtol):
 
 
 IPyNbCell.compare_outputs = _compare_within_tolerance
+
+
+SLOW = 3.0  # seconds: a cell that runs longer says what it is doing (issue "Ready for a real classroom")
+_ran = {}  # the outputs of the cell that runs now (nbval keeps them local to runtest)
+_long_cells = []  # (cell, seconds, shows progress)
+
+
+def _coalesce_noting_outputs(outputs):
+    _ran.setdefault("outputs", list(outputs))  # nbval's first call in runtest: the run's outputs
+    return _coalesce(outputs)
+
+
+def _runtest_timed(self):
+    _ran.clear()
+    start = time.perf_counter()
+    _runtest(self)
+    seconds = time.perf_counter() - start
+    if seconds <= SLOW:
+        return
+    shown = any(is_progress(o) for o in _ran.get("outputs", []))
+    _long_cells.append((f"{self.parent.name} {self.name}", seconds, shown))
+    if not shown and seconds > 2 * SLOW and os.environ.get("REGUTILS_REQUIRE_ALL") == "1":
+        pytest.fail(f"this cell ran for {seconds:.1f} s without showing what it is doing: wrap its "
+                    "loop in regutils.progress.progress(...)", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _long_cells:
+        terminalreporter.write_sep("-", f"notebook cells over {SLOW:g} s")
+        for name, seconds, shown in _long_cells:
+            terminalreporter.write_line(f"{seconds:6.1f} s  {'progress' if shown else 'NO PROGRESS LINE'}  {name}")
+
+
+_coalesce = _nbval.coalesce_streams
+_nbval.coalesce_streams = _coalesce_noting_outputs
+_runtest = IPyNbCell.runtest
+IPyNbCell.runtest = _runtest_timed

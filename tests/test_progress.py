@@ -1,5 +1,6 @@
 """The progress line of long cells (regutils.progress): shown while a loop runs in a kernel,
 erased at its end, not stored by ``make execute`` and not compared by nbval."""
+import os
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,30 @@ def test_make_execute_does_not_store_the_line_and_nbval_passes(tmp_path):
                           "-o", "addopts=", "--nbval", "--nbval-current-env", "p.ipynb"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode != 0 and "Cell outputs differ" in run.stdout
+
+
+def test_under_nbval_a_long_cell_without_a_progress_line_fails_in_ci(tmp_path):
+    """notebooks/conftest.py times every cell; with REGUTILS_REQUIRE_ALL=1 a cell over twice SLOW
+    that showed no progress line fails (SLOW lowered to 0.3 s here to keep the test short)."""
+    conftest = (ROOT / "notebooks" / "conftest.py").read_text()
+    assert "SLOW = 3.0" in conftest
+    (tmp_path / "conftest.py").write_text(conftest.replace("SLOW = 3.0", "SLOW = 0.3"))
+    slow = "import time\ntime.sleep(0.8)\nprint('done')"
+    with_line = LOOP.replace("time.sleep(0.3)", "time.sleep(0.4)")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(with_line, execution_count=1,
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="done\n")]),
+        nbformat.v4.new_code_cell(slow, execution_count=2,
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="done\n")])])
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+               "--nbval", "--nbval-current-env", "slow.ipynb", "-rA"]
+    strict = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "REGUTILS_REQUIRE_ALL": "1"})
+    assert "1 failed, 1 passed" in strict.stdout, strict.stdout[-3000:]
+    assert "without showing what it is doing" in strict.stdout
+    assert "NO PROGRESS LINE  slow.ipynb Cell 1" in strict.stdout
+    lenient = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in os.environ.items() if k != "REGUTILS_REQUIRE_ALL"})
+    assert lenient.returncode == 0 and "NO PROGRESS LINE" in lenient.stdout, lenient.stdout[-3000:]
