@@ -33,7 +33,7 @@ class L2Geometry(WeightSpaceFigure):
             q = Q[:, i]
             a[f"axis{i}"], = ax.plot(self.w_star[0] + span * q[0], self.w_star[1] + span * q[1],
                                      style, color="C0", lw=1,
-                                     label=f"eigen-direction {i + 1} ({word}, λ{'₁₂'[i]} = "
+                                     label=f"eigen-direction {i + 1} ({word}, h{'₁₂'[i]} = "
                                            f"{eigvals[i]:g})")
         path = l2_path(self.H, self.w_star, LAMS_PATH)
         a["path"], = ax.plot(path[:, 0], path[:, 1], color="C3", lw=1.5,
@@ -61,7 +61,7 @@ class L2Geometry(WeightSpaceFigure):
         return w
 
 def plot_shrink_factors(H=None, lams=None, ax=None):
-    """λᵢ/(λᵢ + λ) against λ for every eigenvalue λᵢ of H: how much of w* survives along each
+    """hᵢ/(hᵢ + λ) against λ for every eigenvalue hᵢ of H: how much of w* survives along each
     eigen-direction. Returns the list of lines."""
     H = rotated_hessian() if H is None else _hessian(H)
     lams = np.logspace(-3, 2, 200) if lams is None else np.asarray(lams, float)
@@ -69,12 +69,12 @@ def plot_shrink_factors(H=None, lams=None, ax=None):
     eigvals = np.linalg.eigvalsh(H)
     lines = []
     for i, e in enumerate(eigvals):
-        line, = ax.plot(lams, e / (e + lams), lw=2, label=f"λ{i + 1} = {e:g}")
+        line, = ax.plot(lams, e / (e + lams), lw=2, label=f"h{'₁₂₃₄₅₆₇₈₉'[i] if i < 9 else i + 1} = {e:g}")
         ax.axvline(e, color=line.get_color(), lw=0.8, ls=":")
         lines.append(line)
     ax.set(xscale="log", xlabel="λ (regularization constant)", ylim=(0, 1.02),
-           ylabel="λᵢ / (λᵢ + λ)  (share of w* kept)",
-           title="Each eigen-direction keeps λᵢ/(λᵢ+λ) of w*\n(dotted: λ = λᵢ keeps half)")
+           ylabel="hᵢ / (hᵢ + λ)  (share of w* kept)",
+           title="Each eigen-direction keeps hᵢ/(hᵢ+λ) of w*\n(dotted: λ = hᵢ keeps half)")
     ax.legend(title="eigenvalue of H", fontsize=8)
     return lines
 
@@ -92,38 +92,71 @@ def plot_update_forms(diff_sgd, diff_adam, ax=None):
     return [a, b]
 
 def plot_ridge(result, axes=None):
-    """Left: train and test loss against the epoch without λ and with the best λ (log y).
-    Right: final train and test loss against λ (λ = 0 drawn at the left edge).
+    """Left: train and validation loss against the epoch without λ and with the λ chosen on
+    validation (log y). Right: final train and validation loss against λ on a log axis; λ = 0 (no
+    place on a log axis) is drawn as horizontal lines, the test loss of the chosen λ as one star.
     ``result`` is ``ridge_experiment(...)``. Returns the axes."""
+    if not isinstance(result, dict) or "history" not in result:
+        checks.fail("result", "the dict returned by ridge_experiment(...)", type(result).__name__,
+                    TypeError)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
     floor = 1e-6  # losses below are drawn on the bottom edge ("≈ 0")
+    lams, hist, best = result["lams"], result["history"], result["best_lam"]
     ax = axes[0]
-    lams = list(result["lams"])
-    for lam, color in ((0.0, "C3"), (result["best_lam"], "C0")):
-        h = result["histories"][lams.index(lam)]
-        ax.plot(h["epoch"], np.maximum(h["train_loss"], floor), color=color, ls="--",
+    for lam, color in ((0.0, "C3"), (best, "C0")):
+        if lam not in lams:
+            continue
+        j = int(np.flatnonzero(lams == lam)[0])
+        ax.plot(hist["epoch"], np.maximum(hist["train_loss"][:, j], floor), color=color, ls="--",
                 label=f"train, λ = {lam:g}")
-        ax.plot(h["epoch"], h["test_loss"], color=color, label=f"test, λ = {lam:g}")
+        ax.plot(hist["epoch"], hist["val_loss"][:, j], color=color, label=f"validation, λ = {lam:g}")
     ax.set(yscale="log", xlabel="epoch (full-batch gradient steps)", ylim=(floor / 2, 3),
            ylabel="mean squared error", title="200 weights, 20 training points\n"
            "(losses below 1e-6 drawn at the bottom edge)")
     ax.legend(fontsize=8)
     ax = axes[1]
-    x = np.array(lams, float)
-    positive = x > 0
-    x_plot = np.where(positive, x, x[positive].min() / 10)
-    ax.plot(x_plot, np.maximum(result["train_loss"], floor), "o--", color="C2",
+    positive = lams > 0
+    ax.plot(lams[positive], np.maximum(result["train_loss"][positive], floor), "o--", color="C2",
             label="train loss")
-    ax.plot(x_plot, result["test_loss"], "o-", color="C1", label="test loss")
-    ax.axvline(result["best_lam"], color="C0", ls=":", label=f"best λ = {result['best_lam']:g}")
-    ticks = list(x_plot)
-    ax.set(xscale="log", yscale="log", xlabel="λ", ylabel="mean squared error (after training)",
-           title="Train and test loss against λ", ylim=(floor / 2, 3))
-    ax.set_xticks(ticks, ["0"] + [f"{v:g}" for v in x[positive]], fontsize=7)
-    ax.minorticks_off()
-    ax.legend(fontsize=8)
+    ax.plot(lams[positive], result["val_loss"][positive], "o-", color="C1",
+            label="validation loss")
+    if not positive.all():
+        j = int(np.flatnonzero(~positive)[0])
+        ax.axhline(max(result["train_loss"][j], floor), color="C2", ls=":", lw=1,
+                   label="train, λ = 0")
+        ax.axhline(result["val_loss"][j], color="C1", ls=":", lw=1, label="validation, λ = 0")
+    ax.axvline(best, color="C0", ls=":", label=f"chosen λ = {best:g}")
+    ax.plot([best], [result["test_loss_best"]], "*", color="k", ms=11,
+            label=f"its test loss {result['test_loss_best']:.4f}")
+    ax.set(xscale="log", yscale="log", xlabel="λ (log scale)",
+           ylabel="mean squared error (after training)", ylim=(floor / 2, 3),
+           title="Train and validation loss against λ\n(dotted horizontal lines: λ = 0)")
+    ax.legend(fontsize=7, loc="center left")
     return axes
+
+def plot_constraint(H, w_star, result, ax=None, legend=True):
+    """L2 as a constraint: the loss contours, the ball ‖w‖ ≤ r(λ) (shaded), the projected-gradient
+    path and its end point, which is the penalized solution w̃(λ) on the boundary.
+    ``result`` is ``constrained_vs_penalized(H, w_star, lam)`` for a 2-D problem. Returns the
+    L2Geometry (its ``artists``, plus "ball", "pgd_path" and "pgd_end")."""
+    if not isinstance(result, dict) or "path" not in result:
+        checks.fail("result", "the dict returned by constrained_vs_penalized(...)",
+                    type(result).__name__, TypeError)
+    lam = float(result["multiplier"])
+    g = L2Geometry(H, w_star, lam=max(lam, 0.0), ax=ax, legend=False)
+    ax, a = g.ax, g.artists
+    a["ball"] = ax.fill(*circle(result["r"]), color="C2", alpha=0.12, lw=0,
+                        label=f"constraint ‖w‖ ≤ r = {result['r']:.3f}")[0]
+    path = result["path"]
+    a["pgd_path"], = ax.plot(path[:, 0], path[:, 1], ".-", color="C4", lw=1, ms=3,
+                             label=f"projected gradient descent ({len(path) - 1} steps)")
+    a["pgd_end"], = ax.plot(*result["w_constrained"], "x", color="k", ms=10, mew=2,
+                            label="constrained solution", zorder=7)
+    a["path"].set_visible(False)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+    return g
 
 def plot_adam_shrink(h, w_adam, w_adamw, lam_adam, lam_adamw, w_star=None, ax=None):
     """Bars of wᵢ/wᵢ* per coordinate at the stationary point: Adam + L2 beside the plain-L2

@@ -3,13 +3,13 @@ shared by notebooks 03 (L2) and 04 (L1), and ridge regression, its exact case (0
 
 Near a minimum w* every smooth loss looks like the quadratic
 
-    J(w) = ½ (w − w*)ᵀ H (w − w*),      H = Q Λ Qᵀ  (Hessian; eigenvalues λᵢ ≥ 0),
+    J(w) = ½ (w − w*)ᵀ H (w − w*),      H = Q Λ Qᵀ  (Hessian; Λ = diag(hᵢ), eigenvalues hᵢ ≥ 0),
 
 and for linear least squares ½‖Xw − y‖² it *is* that quadratic (H = XᵀX) up to a constant.
 
 - L2 (§7.1.1): the minimizer of J(w) + (λ/2)‖w‖² is w̃ = (H + λI)⁻¹ H w* = Q(Λ + λI)⁻¹ΛQᵀw*:
-  along eigen-direction i the component of w* is scaled by λᵢ/(λᵢ + λ). Directions in which the
-  loss hardly changes (small λᵢ) are decayed most.
+  along eigen-direction i the component of w* is scaled by hᵢ/(hᵢ + λ). Directions in which the
+  loss hardly changes (small hᵢ) are decayed most.
 - L1 (§7.1.2), diagonal H: the minimizer of J(w) + λ‖w‖₁ is wᵢ = sign(wᵢ*)·max(|wᵢ*| − λ/Hᵢᵢ, 0),
   exactly 0 when |wᵢ*| ≤ λ/Hᵢᵢ.
 
@@ -21,8 +21,8 @@ import numpy as np
 from .. import checks
 
 
-#: the 2-D example of the figures (notebook 03): a flat direction (λ₁ = 0.1) tilted by 20°
-#: and a steep one (λ₂ = 1), minimum w* = (2, 1) — the shape of Goodfellow et al.'s Fig. 7.1.
+#: the 2-D example of the figures (notebook 03): a flat direction (h₁ = 0.1) tilted by 20°
+#: and a steep one (h₂ = 1), minimum w* = (2, 1) — the shape of Goodfellow et al.'s Fig. 7.1.
 EIGVALS_2D = (0.1, 1.0)
 
 ANGLE_2D = 20.0
@@ -63,16 +63,28 @@ def _diagonal(H):
         checks.fail("diagonal of H", "> 0", h.min())
     return h
 
+def random_quadratic(d=5, low=0.05, high=3.0, seed=0):
+    """A random quadratic of d weights: H = QΛQᵀ with a random rotation Q and eigenvalues hᵢ
+    drawn uniformly from [low, high], and w* ~ N(0, I). Returns H (d, d), w_star (d,)."""
+    rng = checks.rng("seed", seed)
+    d = checks.integer("d", d, 1)
+    low = checks.nonnegative("low", low)
+    high = checks.positive("high", high)
+    if high <= low:
+        checks.fail("high", f"> low ({low:g})", high)
+    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    return Q @ np.diag(rng.uniform(low, high, d)) @ Q.T, rng.standard_normal(d)
+
 def rotated_hessian(eigvals=EIGVALS_2D, angle=ANGLE_2D):
     """H = QΛQᵀ in 2-D: eigenvalues ``eigvals`` along the axes turned by ``angle`` degrees.
 
     Returns H (2, 2). Q's first column (cos θ, sin θ) has eigenvalue ``eigvals[0]``.
     """
-    lam1, lam2 = (checks.nonnegative("eigvals[0]", eigvals[0]),
-                  checks.nonnegative("eigvals[1]", eigvals[1]))
+    h1, h2 = (checks.nonnegative("eigvals[0]", eigvals[0]),
+              checks.nonnegative("eigvals[1]", eigvals[1]))
     t = np.deg2rad(checks.number("angle", angle))
     Q = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-    return Q @ np.diag([lam1, lam2]) @ Q.T
+    return Q @ np.diag([h1, h2]) @ Q.T
 
 def quadratic_loss(W, H, w_star):
     """J(w) = ½(w − w*)ᵀH(w − w*) for one w (d,) or many (..., d) (e.g. a grid of points)."""
@@ -81,12 +93,12 @@ def quadratic_loss(W, H, w_star):
     return 0.5 * np.einsum("...i,ij,...j->...", D, H, D)
 
 def _kept(eigvals, lam):
-    """λᵢ/(λᵢ + λ) for each eigenvalue (1 where λᵢ = λ = 0)."""
+    """hᵢ/(hᵢ + λ) for each eigenvalue (1 where hᵢ = λ = 0)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(eigvals + lam > 0, eigvals / (eigvals + lam), 1.0)
 
 def shrink_factors(H, lam):
-    """The eigenvalues λᵢ of H (ascending) and the factors λᵢ/(λᵢ + λ) that L2 applies to them."""
+    """The eigenvalues hᵢ of H (ascending) and the factors hᵢ/(hᵢ + λ) that L2 applies to them."""
     lam = checks.nonnegative("lam", lam)
     eigvals = np.linalg.eigvalsh(_hessian(H))
     return eigvals, _kept(eigvals, lam)
@@ -95,7 +107,7 @@ def l2_solution(H, w_star, lam):
     """w̃ = Q(Λ + λI)⁻¹ΛQᵀw*, the minimizer of J(w) + (λ/2)‖w‖² (Goodfellow eq. 7.13).
 
     H: (d, d) Hessian (or its diagonal), w_star: (d,), lam: λ ≥ 0. Computed in the eigenbasis:
-    rotate w* into it (Qᵀw*), scale component i by λᵢ/(λᵢ + λ), rotate back.
+    rotate w* into it (Qᵀw*), scale component i by hᵢ/(hᵢ + λ), rotate back.
     """
     H = _hessian(H)
     w_star = _vector("w_star", w_star, len(H))
