@@ -3,7 +3,8 @@
 With a diagonal Hessian the quadratic model (``regutils.lectures.quadratic``) has a closed-form L1
 solution; here are a numerical minimizer to check it, subgradient descent (which jitters around 0)
 and ISTA, the proximal step ``regutils.soft_threshold`` (which lands on 0); then L1 vs L2 on the
-digits (``sparsity_experiment``) and feature selection in linear regression.
+digits (``sparsity_experiment``, over seeds in ``sparsity_over_seeds``), feature selection in
+linear regression, and L1 as a Laplace prior (``laplace_map``: the MAP estimate is the lasso).
 
 Conventions: L1 is Ω = ‖w‖₁ with subgradient λ·sign(w), sign(0) = 0; biases are not penalized.
 """
@@ -14,6 +15,7 @@ from ..data import digits_split
 from ..model import MLP
 from ..optim import SGD
 from ..penalties import soft_threshold
+from ..progress import progress
 from ..train import fit, one_blas_thread
 from .digits import flat_weights, train_digits
 from .quadratic import _diagonal, _hessian, _vector, quadratic_loss
@@ -96,6 +98,11 @@ def sparsity_experiment(lam=1e-3, epochs=40, lr=0.3, batch_size=128, seed=0, dat
     Returns a dict name → {"weights", "zero" (share exactly 0), "small" (share with |w| < 1e-3),
     "norm", "train_acc", "test_acc"}, plus "lam_l2".
     """
+    lam = checks.nonnegative("lam", lam)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    lr = checks.positive("lr", lr)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    checks.rng("seed", seed)
     data = digits_split() if data is None else data
     X_train, X_test, y_train, y_test = data
     kw = dict(hidden=(64,), momentum=0.0, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
@@ -115,6 +122,27 @@ def sparsity_experiment(lam=1e-3, epochs=40, lr=0.3, batch_size=128, seed=0, dat
                      "train_acc": h["train_acc"][-1], "test_acc": h["test_acc"][-1]}
     out["lam_l2"] = float(lam_l2)
     return out
+
+NAMES = ("none", "l2 matched", "l1 subgradient", "l1 proximal")
+
+def sparsity_over_seeds(lam=1e-3, seeds=(0, 1, 2), epochs=40, lr=0.3, batch_size=128,
+                        threshold=1e-3):
+    """``sparsity_experiment`` once per seed (initial weights and mini-batches change, the digits
+    split does not). Returns {"runs": [one result per seed], "seeds", "zero": {name: (S,) shares
+    exactly 0}, "small": {name: (S,) shares with |w| < threshold}} for the names in ``NAMES``."""
+    lam = checks.nonnegative("lam", lam)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    lr = checks.positive("lr", lr)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    threshold = checks.positive("threshold", threshold)
+    seeds = [checks.integer("seeds[i]", s, minimum=0) for s in seeds]
+    data = digits_split()
+    runs = [sparsity_experiment(lam, epochs, lr, batch_size, seed=s, data=data)
+            for s in progress(seeds, "seeds", "runs of 4 networks")]
+    return {"runs": runs, "seeds": np.array(seeds),
+            "zero": {k: np.array([r[k]["zero"] for r in runs]) for k in NAMES},
+            "small": {k: np.array([np.mean(np.abs(r[k]["weights"]) < threshold) for r in runs])
+                      for k in NAMES}}
 
 def make_feature_data(n_train=200, n_test=1000, n_informative=5, n_irrelevant=15, noise=0.5,
                       seed=0):
@@ -143,6 +171,10 @@ def feature_selection(lam=0.25, epochs=300, lr=0.1, seed=0, data=None):
     and the counts of exactly-zero weights among the informative and the irrelevant inputs;
     plus "lam_l2", "n_informative", "w_true".
     """
+    lam = checks.nonnegative("lam", lam)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    lr = checks.positive("lr", lr)
+    checks.rng("seed", seed)
     X_train, y_train, X_test, y_test, w_true = make_feature_data(seed=seed) if data is None else data
     k = int(np.count_nonzero(w_true))
     d = len(w_true)
@@ -163,3 +195,45 @@ def feature_selection(lam=0.25, epochs=300, lr=0.1, seed=0, data=None):
     train("l2", SGD(lr), "l2", lam_l2)
     runs.update(lam_l2=float(lam_l2), n_informative=k, w_true=w_true)
     return runs
+
+
+# -- L1 as a Laplace prior ---------------------------------------------------------------------------
+def laplace_scale(lam, noise_sd, n):
+    """The prior scale b for which MAP with wᵢ ~ Laplace(0, b) is the lasso L + λ‖w‖₁ of this
+    notebook (L = mean squared error over n points, noise ε ~ N(0, noise_sd²)): b = 2σ²/(nλ)."""
+    lam = checks.positive("lam", lam)
+    noise_sd = checks.positive("noise_sd", noise_sd)
+    n = checks.integer("n", n, minimum=1)
+    return 2 * noise_sd**2 / (n * lam)
+
+def neg_log_posterior(w, b0, X, y, noise_sd, scale):
+    """−log p(w, b₀ | X, y) up to a constant, for y = Xw + b₀ + ε, ε ~ N(0, σ²), a Laplace(0, scale)
+    prior on every wᵢ and a flat prior on the bias b₀: ‖y − Xw − b₀‖²/(2σ²) + ‖w‖₁/scale."""
+    r = np.ravel(y) - X @ w - b0
+    return float(r @ r / (2 * noise_sd**2) + np.abs(w).sum() / scale)
+
+def laplace_map(X, y, noise_sd, scale, sweeps=1000, tol=1e-13):
+    """The MAP estimate (w (d,), b₀) under ``neg_log_posterior`` by coordinate descent: each wⱼ in
+    turn is set to the exact minimizer along its axis, soft(xⱼᵀrⱼ, σ²/scale)/‖xⱼ‖² (rⱼ the
+    residual without input j), then b₀ to the mean residual. Another algorithm than ISTA and
+    another objective (the posterior, not L + λ‖w‖₁): if they agree, MAP = lasso."""
+    X = checks.finite_array("X", X, ndim=2)
+    y = checks.finite_array("y", y).ravel()
+    noise_sd = checks.positive("noise_sd", noise_sd)
+    scale = checks.positive("scale", scale)
+    sweeps = checks.integer("sweeps", sweeps, minimum=1)
+    n, d = X.shape
+    w, b0 = np.zeros(d), float(np.mean(y))
+    sq = np.sum(X**2, axis=0)
+    t = noise_sd**2 / scale
+    for _ in range(sweeps):
+        old = w.copy()
+        r = y - X @ w - b0
+        for j in range(d):
+            r += X[:, j] * w[j]
+            w[j] = float(soft_threshold(np.array([X[:, j] @ r]), t)[0]) / sq[j]
+            r -= X[:, j] * w[j]
+        b0 = float(np.mean(y - X @ w))
+        if np.abs(w - old).max() < tol:
+            break
+    return w, b0
