@@ -8,11 +8,28 @@ from regutils.figures import dropout as fig_drop
 
 def test_figures_draw_on_the_given_axes_and_return_their_artists():
     rcparams = dict(matplotlib.rcParams)
-    curve = {"k": np.arange(1, 4), "error": np.array([0.1, 0.05, 0.04]),
-             "log_loss": np.array([0.3, 0.2, 0.1]), "scale_error": 0.04, "scale_log_loss": 0.1}
-    _, axes = plt.subplots(1, 2)
+    curve = {"k": np.arange(1, 4), "n_errors": np.array([9, 5, 4]), "n_test": 100,
+             "log_loss": np.array([0.3, 0.2, 0.1]), "gap_max": np.array([0.5, 0.4, 0.4]),
+             "gap_mean": np.array([0.05, 0.04, 0.04]), "scale_n_errors": 4, "scale_log_loss": 0.1}
+    _, axes = plt.subplots(1, 3)
     lines = fig_drop.plot_mc_curve(curve, axes=axes)
     assert lines["error"].axes is axes[0] and lines["log_loss"].axes is axes[1]
+    assert lines["gap_max"].axes is axes[2] and lines["gap_mean"].axes is axes[2]
+    np.testing.assert_array_equal(lines["error"].get_ydata(), [9, 5, 4])   # counts, not rates
     _, ax2 = plt.subplots()
     assert fig_drop.plot_masks(np.eye(3), ax=ax2).get_array().shape == (3, 3)
+    exact = {"a": {"geo_vs_scale": 1e-16, "arith_vs_scale": 0.05},
+             "b": {"geo_vs_scale": 0.08, "arith_vs_scale": 0.27}}
+    _, ax3 = plt.subplots()
+    points = fig_drop.plot_exactness(exact, ax=ax3)
+    assert points["geometric"].axes is ax3 and ax3.get_xscale() == "linear"
+    co = {"n_test": 450, "no dropout": {"worst_extra_errors": np.array([5, 8, 7])},
+          "dropout": {"worst_extra_errors": np.array([3, 3, 2])}}
+    _, ax4 = plt.subplots()
+    assert fig_drop.plot_coadaptation(co, ax=ax4)["dropout"].axes is ax4
+    mn = {"c": 3.0, "lr": 0.5, "without": {"test_acc": np.array([0.96, 0.97])},
+          "with": {"test_acc": np.array([0.97, 0.97])}}
+    _, ax5 = plt.subplots()
+    assert fig_drop.plot_max_norm(mn, ax=ax5)[0].axes is ax5
+    plt.close("all")
     assert dict(matplotlib.rcParams) == rcparams

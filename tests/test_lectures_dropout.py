@@ -144,3 +144,72 @@ def test_errors_follow_the_template():
         aug.noise_experiment(where="output")
     with pytest.raises(ValueError, match="size must be a divisor of 8"):
         drop.pool_digits(np.zeros((1, 64)), 3)
+
+
+# ------------------------------------------------------------------------------------------------
+# Monte-Carlo against weight scaling; co-adaptation; max-norm (the claims of sections 9, 11, 12,
+# re-run on other seeds with smaller budgets)
+# ------------------------------------------------------------------------------------------------
+def test_mc_curve_is_the_running_mean_of_the_drawn_masks():
+    net = ru.MLP([4, 6, 6, 3], keep_prob=0.5, seed=0)
+    r = np.random.default_rng(1)
+    X, y = r.standard_normal((20, 4)), r.integers(0, 3, 20)
+    curve = drop.mc_curve(net, X, y, k_max=12, seed=3, chunk=12)
+    masks = drop.sample_masks(net, 12, seed=np.random.default_rng(3))   # the same draw
+    P_scale = net.predict_proba(X)
+    for k in (1, 5, 12):
+        P = drop.SubNetwork(net, [m[:k] for m in masks]).predict_proba(X)
+        assert curve["n_errors"][k - 1] == np.sum(P.argmax(1) != y)
+        assert curve["log_loss"][k - 1] == pytest.approx(drop.log_loss(P, y), rel=1e-12)
+        gap = np.abs(P - P_scale).max(axis=1)
+        assert curve["gap_max"][k - 1] == pytest.approx(gap.max(), rel=1e-12)
+        assert curve["gap_mean"][k - 1] == pytest.approx(gap.mean(), rel=1e-12)
+    assert curve["scale_n_errors"] == np.sum(P_scale.argmax(1) != y)
+    # chunks of masks: same length, same kind of estimate
+    assert len(drop.mc_curve(net, X, y, k_max=12, seed=3, chunk=5)["k"]) == 12
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mc_probabilities_do_not_converge_to_weight_scaling(seed):
+    """Section 9's claim: the mean probability gap stops shrinking (noise alone: × √(30/300))."""
+    net, _ = drop.train_dropout_digits(keep_prob=0.5, sizes=(64, 64, 64, 10), epochs=30, seed=seed,
+                                       dtype=np.float32)
+    X_train, X_test, y_train, y_test = ru.digits_split()
+    curve = drop.mc_curve(net, X_test, y_test, k_max=300, seed=seed)
+    assert curve["gap_mean"][-1] / curve["gap_mean"][29] > 0.7
+    assert curve["gap_max"][-1] > 0.1
+    # while the decisions agree within a few test images
+    assert np.all(np.abs(curve["n_errors"][29:] - curve["scale_n_errors"]) <= 6)
+
+
+def test_unit_removal_is_zeroing_the_unit():
+    net = ru.MLP([5, 7, 3], keep_prob=0.5, seed=0)
+    r = np.random.default_rng(2)
+    X, y = r.standard_normal((40, 5)), r.integers(0, 3, 40)
+    out = drop.unit_removal(net, X, y)
+    assert out["extra_errors"].shape == (7,)
+    for j in (0, 3, 6):
+        cut = ru.MLP([5, 7, 3], keep_prob=0.5, seed=0)
+        cut.layers[-1].params["W"][j] = 0.0           # unit j no longer reaches the output
+        errors = np.sum(cut.predict(X) != y)
+        assert out["extra_errors"][j] == errors - out["n_errors"]
+        loss = drop.log_loss(cut.predict_proba(X), y) - drop.log_loss(net.predict_proba(X), y)
+        assert out["loss_increase"][j] == pytest.approx(loss, rel=1e-9, abs=1e-12)
+
+
+def test_coadaptation_claim_on_other_seeds():
+    """Section 11: the most important unit of a net trained without dropout costs more test errors,
+    and an average unit more log-loss, by more than the seed-to-seed spread."""
+    co = drop.coadaptation_experiment(seeds=(3, 4, 5))
+    a, b = co["no dropout"], co["dropout"]
+    for key in ("worst_extra_errors", "mean_loss_increase"):
+        assert a[key].mean() - b[key].mean() > a[key].std() + b[key].std(), key
+
+
+def test_max_norm_claim_on_other_seeds():
+    """Section 12: the bound holds and is active; at η = 0.5 max-norm does not cost accuracy."""
+    mn = drop.max_norm_experiment(seeds=(5, 6, 7))
+    assert np.all(mn["with"]["largest_norm"] <= 3.0 * (1 + 1e-5))
+    assert np.all(mn["without"]["largest_norm"] > 3.0)
+    diff = mn["with"]["test_acc"] - mn["without"]["test_acc"]
+    assert diff.mean() > -diff.std()

@@ -61,34 +61,104 @@ def plot_test_time_spread(P, P_scale, label, ax=None, what="one test point"):
     return {"hist": bars, "scale": line}
 
 def plot_mc_curve(curve, axes=None):
-    """Test error and log-loss of Monte-Carlo averaging against the number of masks k (log x),
-    with weight scaling as a horizontal line. Returns {"error", "log_loss"} lines."""
-    axes = plots._axes_row(axes, 2, (9, 3.2))
+    """Monte-Carlo averaging over k masks (log x) against weight scaling (dashed), in three panels:
+    the number of misclassified test images (a count: one image is one step), the test log-loss,
+    and the probability gap max over classes |P_MC(k) − P_scale| (max and mean over the test
+    points), beside the 1/√k decay that Monte-Carlo noise alone would give.
+    Returns {"error", "log_loss", "gap_max", "gap_mean"} lines."""
+    axes = plots._axes_row(axes, 3, (12, 3.4))
+    k, n = curve["k"], curve["n_test"]
     out = {}
-    for ax, key, name in zip(axes, ("error", "log_loss"), ("test error", "test log-loss")):
-        out[key], = ax.semilogx(curve["k"], curve[key], color="C0",
-                                label="Monte-Carlo mean over k masks")
-        ax.axhline(curve[f"scale_{key}"], color="C3", ls="--", label="weight scaling (1 pass)")
-        ax.set(xlabel="number of masks k", ylabel=name, title=f"{name} against k")
+    out["error"], = axes[0].step(k, curve["n_errors"], where="post", color="C0",
+                                 label="Monte-Carlo mean over k masks")
+    axes[0].axhline(curve["scale_n_errors"], color="C3", ls="--", label="weight scaling (1 pass)")
+    axes[0].yaxis.get_major_locator().set_params(integer=True)
+    axes[0].set(ylabel=f"misclassified test images (of {n})",
+                title=f"test errors against k (1 image = {100 / n:.2f} %)")
+    out["log_loss"], = axes[1].plot(k, curve["log_loss"], color="C0",
+                                    label="Monte-Carlo mean over k masks")
+    axes[1].axhline(curve["scale_log_loss"], color="C3", ls="--", label="weight scaling (1 pass)")
+    axes[1].set(ylabel="test log-loss", title="test log-loss against k")
+    out["gap_max"], = axes[2].plot(k, curve["gap_max"], color="C1", label="max over test points")
+    out["gap_mean"], = axes[2].plot(k, curve["gap_mean"], color="C0",
+                                    label="mean over test points")
+    axes[2].plot(k, curve["gap_mean"][0] / np.sqrt(k), color="0.5", ls=":",
+                 label="noise alone: mean at k = 1 × 1/√k")
+    axes[2].set_yscale("log")
+    axes[2].set(ylabel=r"max over classes $|P_{MC} - P_{scale}|$",
+                title="probability gap to weight scaling (log y)")
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_xlabel("number of masks k")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
     return out
 
 def plot_exactness(result, ax=None):
-    """Bars (log scale) of max |weight scaling − renormalized geometric mean| for each model of
-    ``exactness_experiment``. Returns the bar container."""
-    ax = _axes(ax, figsize=(6.5, 2.8))
+    """Points on a linear scale: for each model of ``exactness_experiment``, max |weight scaling −
+    renormalized geometric mean| and max |weight scaling − arithmetic mean| (probabilities).
+    Gaps at rounding level (< 1e-10) are labelled "exact". Returns the two scatter collections."""
+    ax = _axes(ax, figsize=(7, 2.8))
     names = list(result)
-    gaps = [max(result[k]["geo_vs_scale"], 1e-17) for k in names]
-    bars = ax.barh(range(len(names)), gaps, color=["C2" if g < 1e-10 else "C3" for g in gaps])
-    ax.set_xscale("log")
-    ax.set_yticks(range(len(names)), names, fontsize=8)
-    ax.invert_yaxis()
-    ax.set(xlabel="max |weight scaling − geometric mean| (probability)", xlim=(1e-17, 1),
-           title="Weight scaling = geometric mean of all sub-networks?")
-    for i, g in enumerate(gaps):
-        ax.text(g * 1.5, i, f"{g:.1e}", va="center", fontsize=8)
-    return bars
+    y = np.arange(len(names))
+    geo = np.array([result[k]["geo_vs_scale"] for k in names])
+    arith = np.array([result[k]["arith_vs_scale"] for k in names])
+    out = {"geometric": ax.scatter(geo, y - 0.12, marker="o", s=40, color="C2", zorder=3,
+                                   label="vs geometric mean"),
+           "arithmetic": ax.scatter(arith, y + 0.12, marker="s", s=40, color="C1", zorder=3,
+                                    label="vs arithmetic mean $E_z[f(x,z)]$")}
+    for i, (g, a) in enumerate(zip(geo, arith)):
+        ax.annotate("exact (rounding)" if g < 1e-10 else f"{g:.3f}", (g, i - 0.12),
+                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(f"{a:.3f}", (a, i + 0.12), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlim(-0.01, max(0.1, 1.25 * max(geo.max(), arith.max())))
+    ax.set(xlabel="max |weight scaling − ensemble mean| (probability, over test digits × classes)",
+           title="How far is weight scaling from the mean of all sub-networks?")
+    ax.grid(alpha=0.3, axis="x")
+    ax.legend(fontsize=8, loc="upper right")
+    return out
+
+def plot_coadaptation(result, ax=None):
+    """Test errors added by removing the most important hidden unit, with and without dropout
+    training: one point per seed, the mean as a bar outline. Returns the scatter collections."""
+    ax = _axes(ax, figsize=(5, 3.2))
+    out = {}
+    for i, (name, color) in enumerate((("no dropout", "C0"), ("dropout", "C1"))):
+        worst = result[name]["worst_extra_errors"]
+        jitter = np.linspace(-0.12, 0.12, len(worst))
+        out[name] = ax.scatter(i + jitter, worst, color=color, zorder=3,
+                               label="one seed" if i == 0 else None)
+        ax.errorbar(i + 0.3, worst.mean(), yerr=worst.std(), fmt="D", color="k", capsize=4,
+                    label="mean ± std over seeds" if i == 0 else None)
+    ax.set_xticks([0, 1], ["trained without dropout", "trained with dropout"])
+    ax.set_xlim(-0.5, 1.6)
+    ax.set_ylim(0, None)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set(ylabel=f"extra test errors (of {result['n_test']})",
+           title="Remove the most important hidden unit")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return out
+
+def plot_max_norm(result, ax=None):
+    """Test accuracy of dropout nets with and without max-norm, one point per seed (lines join
+    the same seed), with mean ± std. Returns the line collection of the pairs."""
+    ax = _axes(ax, figsize=(5, 3.2))
+    a, b = result["without"]["test_acc"], result["with"]["test_acc"]
+    pairs = ax.plot([np.zeros_like(a), np.ones_like(b)], [a, b], "o-", color="0.6", zorder=2)
+    for i, v in enumerate((a, b)):
+        ax.errorbar(i + 0.15, v.mean(), yerr=v.std(), fmt="D", color="k", capsize=4, zorder=3,
+                    label="mean ± std over seeds" if i == 0 else None)
+    ax.set_xticks([0, 1], ["dropout", f"dropout + max-norm\n(c = {result['c']:g})"])
+    ax.set_xlim(-0.4, 1.4)
+    ax.set(ylabel="test accuracy",
+           title=f"High learning rate η = {result['lr']:g}: one line per seed")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return pairs
 
 def plot_dropout_sweep(result, ax=None):
     """Train and test accuracy at the end of training against the keep probability p."""

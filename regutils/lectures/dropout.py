@@ -23,8 +23,9 @@ from ..data import digits_split, make_2d
 from ..layers import Dense, Dropout
 from ..losses import log_softmax, softmax
 from ..model import MLP
-from ..optim import Adam
-from ..train import evaluate, fit
+from ..optim import SGD, Adam
+from ..progress import progress
+from ..train import evaluate, fit, one_blas_thread
 from .digits import train_digits
 
 
@@ -184,16 +185,24 @@ def exactness_experiment(keep_prob=0.5, n_test=40, epochs=150, seed=0, models=No
     ``n_test`` test digits × 10 classes), "n_masks"}}. Weight scaling equals the renormalized
     geometric mean exactly when the dropped units reach the softmax through a linear map only.
     """
-    Xtr, Xte, ytr, yte = digits_split()
-    Xtr, Xte = pool_digits(Xtr), pool_digits(Xte[:n_test])
+    p = checks.keep_prob(keep_prob)
+    n_test = checks.integer("n_test", n_test, minimum=1)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    checks.rng("seed", seed)
+    if models is not None:
+        if isinstance(models, str) or not all(m in EXACTNESS_MODELS for m in models):
+            checks.fail("models", f"None or a list of names from {list(EXACTNESS_MODELS)}", models)
+    X_train, X_test, y_train, y_test = digits_split()
+    X_train, X_test = pool_digits(X_train), pool_digits(X_test[:n_test])
     out = {}
-    for name, spec in EXACTNESS_MODELS.items():
-        if models is not None and name not in models:
-            continue
-        net = MLP([16, *spec["hidden"], 10], keep_prob=keep_prob if spec["hidden_keep"] else 1.0,
-                  input_keep_prob=keep_prob if spec["input_keep"] else 1.0, seed=seed)
-        fit(net, Adam(lr=0.01), Xtr, ytr, epochs=epochs, batch_size=None, seed=seed)
-        e = enumerate_ensemble(net, Xte)
+    names = [n for n in EXACTNESS_MODELS if models is None or n in models]
+    for name in progress(names, "exact ensembles", "models"):
+        spec = EXACTNESS_MODELS[name]
+        net = MLP([16, *spec["hidden"], 10], keep_prob=p if spec["hidden_keep"] else 1.0,
+                  input_keep_prob=p if spec["input_keep"] else 1.0, seed=seed)
+        with one_blas_thread():
+            fit(net, Adam(lr=0.01), X_train, y_train, epochs=epochs, batch_size=None, seed=seed)
+            e = enumerate_ensemble(net, X_test)
         out[name] = {"geo_vs_scale": float(np.abs(e["geometric"] - e["scale"]).max()),
                      "arith_vs_scale": float(np.abs(e["arithmetic"] - e["scale"]).max()),
                      "arith_vs_geo": float(np.abs(e["arithmetic"] - e["geometric"]).max()),
@@ -201,16 +210,17 @@ def exactness_experiment(keep_prob=0.5, n_test=40, epochs=150, seed=0, models=No
     return out
 
 def train_dropout_digits(keep_prob=0.5, sizes=(64, 256, 256, 10), epochs=100, batch_size=128,
-                         lr=0.05, momentum=0.9, rule="inverted", seed=0, data=None):
+                         lr=0.05, momentum=0.9, rule="inverted", seed=0, data=None,
+                         dtype=np.float64):
     """An MLP with dropout (keep probability p after every hidden layer) trained on the digits
     with SGD + momentum (``train_digits``). Returns (net, result): result has the final
     "train_acc", "test_acc", "train_loss", "test_loss" and the per-epoch "history" (training set
-    only, to save time)."""
-    Xtr, Xte, ytr, yte = digits_split() if data is None else data
-    net, h = train_digits(Xtr, ytr, hidden=tuple(sizes[1:-1]), lr=lr, momentum=momentum,
+    only, to save time). ``data``: (X_train, X_test, y_train, y_test), default ``digits_split()``."""
+    X_train, X_test, y_train, y_test = _digits(data)
+    net, h = train_digits(X_train, y_train, hidden=tuple(sizes[1:-1]), lr=lr, momentum=momentum,
                           batch_size=batch_size, epochs=epochs, keep_prob=keep_prob, rule=rule,
-                          seed=seed)
-    test_loss, test_acc = evaluate(net, Xte, yte)
+                          seed=seed, dtype=dtype)
+    test_loss, test_acc = evaluate(net, X_test, y_test)
     return net, {"train_acc": h["train_acc"][-1], "train_loss": h["train_loss"][-1],
                  "test_acc": test_acc, "test_loss": test_loss, "history": h}
 
@@ -218,24 +228,49 @@ def log_loss(P, y):
     """Mean −log P(true class) of probabilities P (N, C) for labels y (N,)."""
     return float(-np.mean(np.log(np.maximum(P[np.arange(len(y)), y], 1e-300))))
 
-def mc_curve(net, X, y, k_max=200, seed=0):
+def mc_curve(net, X, y, k_max=200, seed=0, chunk=16):
     """Monte-Carlo averaging over k = 1 … k_max random masks against weight scaling.
 
     The k-th estimate is the mean of softmax(f(x, z)) over the first k masks (the masks are drawn
-    once, so the curve is one running average). Returns {"k", "error", "log_loss" (arrays over k),
-    "scale_error", "scale_log_loss"}."""
+    once, ``chunk`` at a time, so the curve is one running average). It estimates the arithmetic
+    mean E_z[softmax(f(x, z))], which is not what weight scaling computes: the gap between the two
+    shrinks with k only down to the difference of the two means, not to zero.
+
+    Returns {"k", "error", "n_errors", "log_loss", "gap_max", "gap_mean" (arrays over k),
+    "n_test", "scale_error", "scale_n_errors", "scale_log_loss"}: ``gap_*`` are the max and the
+    mean over the test points of max over classes |P_MC(k) − P_scale|."""
     k_max = checks.integer("k_max", k_max, minimum=1)
-    y = np.asarray(y)
+    chunk = checks.integer("chunk", chunk, minimum=1)
+    X = checks.finite_array("X", X, ndim=2)
+    y = checks.labels("y", y, n=len(X))
     rng = checks.rng("seed", seed)
-    total = np.zeros((len(X), net.n_outputs))
-    error, loss = np.empty(k_max), np.empty(k_max)
-    for k in range(1, k_max + 1):
-        total += net.predict_proba(X, test_rule="mc", k=1, seed=rng)
-        error[k - 1] = np.mean((total / k).argmax(axis=1) != y)
-        loss[k - 1] = log_loss(total / k, y)
-    P = net.predict_proba(X, test_rule="scale")
-    return {"k": np.arange(1, k_max + 1), "error": error, "log_loss": loss,
-            "scale_error": float(np.mean(P.argmax(axis=1) != y)), "scale_log_loss": log_loss(P, y)}
+    dtype = net.layers[0].params["W"].dtype if hasattr(net.layers[0], "params") else X.dtype
+    X = X.astype(dtype, copy=False)   # a float32 net stays in float32 (twice as fast)
+    P_scale = net.predict_proba(X, test_rule="scale").astype(np.float64)
+    rows = np.arange(len(y))
+    keys = ("n_errors", "log_loss", "gap_max", "gap_mean")
+    out = {key: np.empty(k_max) for key in keys}
+    total = np.zeros(P_scale.shape)
+    for start in progress(range(0, k_max, chunk), "Monte-Carlo averaging",
+                          f"chunks of {chunk} masks"):
+        m = min(chunk, k_max - start)
+        masks = [z.astype(dtype) for z in sample_masks(net, m, rng)]
+        with one_blas_thread():
+            P = softmax(net.forward(X, masks)).astype(np.float64)              # (m, N, C)
+        running = total + np.cumsum(P, axis=0)
+        total = running[-1]
+        mean = running / np.arange(start + 1, start + m + 1)[:, None, None]
+        part = slice(start, start + m)
+        out["n_errors"][part] = np.sum(mean.argmax(axis=2) != y, axis=1)
+        out["log_loss"][part] = -np.mean(np.log(np.maximum(mean[:, rows, y], 1e-300)), axis=1)
+        gap = np.abs(mean - P_scale).max(axis=2)                                    # (m, N)
+        out["gap_max"][part], out["gap_mean"][part] = gap.max(axis=1), gap.mean(axis=1)
+    out["n_errors"] = out["n_errors"].astype(int)
+    out.update(k=np.arange(1, k_max + 1), error=out["n_errors"] / len(y), n_test=len(y),
+               scale_n_errors=int(np.sum(P_scale.argmax(axis=1) != y)),
+               scale_log_loss=log_loss(P_scale, y))
+    out["scale_error"] = out["scale_n_errors"] / len(y)
+    return out
 
 def k_to_match(curve, key="log_loss", rtol=0.1, atol=0.0):
     """The smallest k from which Monte-Carlo's ``key`` ("log_loss" or "error") stays within
@@ -262,7 +297,7 @@ def dropout_sweep(keep_probs=(1.0, 0.5, 0.2, 0.1), seed=0, known=None, **train_k
     settings (not trained again)."""
     known = {} if known is None else known
     runs = [known[p] if p in known else train_dropout_digits(keep_prob=p, seed=seed, **train_kw)[1]
-            for p in keep_probs]
+            for p in progress(keep_probs, "keep-probability sweep", "runs")]
     out = {"keep_probs": np.array(keep_probs, dtype=float)}
     for key in ("train_acc", "test_acc", "train_loss", "test_loss"):
         out[key] = np.array([r[key] for r in runs])
@@ -308,9 +343,131 @@ def expected_layer_output(h, keep_prob=0.5, rule="vanilla", n_draws=None, seed=0
 def moons_dropout_net(keep_prob=0.5, hidden=(32, 32), n_train=200, noise=0.25, epochs=500,
                       lr=0.01, seed=0):
     """A dropout MLP trained (full-batch Adam) on the moons, for drawing its sub-networks.
-    Returns (net, (Xtr, Xte, ytr, yte))."""
+    Returns (net, (X_train, X_test, y_train, y_test)); the test set has n_train points too."""
+    n_train = checks.integer("n_train", n_train, minimum=2)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    lr = checks.positive("lr", lr)
+    if not (isinstance(hidden, (tuple, list)) and hidden
+            and all(isinstance(h, (int, np.integer)) and not isinstance(h, bool) and h >= 1
+                    for h in hidden)):
+        checks.fail("hidden", "a non-empty tuple of positive integers (units per hidden layer)",
+                    hidden)
     X, y = make_2d("moons", 2 * n_train, noise=noise, seed=seed)
     data = (X[:n_train], X[n_train:], y[:n_train], y[n_train:])
     net = MLP([2, *hidden, 2], keep_prob=keep_prob, seed=seed)
-    fit(net, Adam(lr=lr), data[0], data[2], epochs=epochs, seed=seed)
+    with one_blas_thread():
+        fit(net, Adam(lr=lr), data[0], data[2], epochs=epochs, seed=seed)
     return net, data
+
+
+def _digits(data):
+    """(X_train, X_test, y_train, y_test): ``data`` if given, else ``digits_split()``."""
+    if data is None:
+        return digits_split()
+    if not (isinstance(data, (tuple, list)) and len(data) == 4):
+        checks.fail("data", "None or (X_train, X_test, y_train, y_test)", type(data).__name__)
+    return data
+
+
+def _seeds(seeds):
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        checks.fail("seeds", "a list of integer seeds", seeds, TypeError)
+    seeds = [checks.integer("seeds[i]", s, minimum=0) for s in seeds]
+    if len(seeds) < 1:
+        checks.fail("seeds", "a non-empty list of seeds", seeds)
+    return seeds
+
+
+# ------------------------------------------------------------------------------------------------
+# Srivastava et al. 2014: co-adaptation, and max-norm with a high learning rate
+# ------------------------------------------------------------------------------------------------
+def unit_removal(net, X, y):
+    """Remove the units of ``net``'s last hidden layer one at a time, at test time (every other
+    unit active, weight scaling), and measure what each one costs on (X, y).
+
+    Removing unit j sets its activation to 0: the scores lose h_j · W[j] (W of the last Dense
+    layer, (M, C)). Returns {"n_errors": errors of the whole net, "extra_errors" (M,): test
+    errors added by removing unit j (an integer count, may be < 0), "loss_increase" (M,)}."""
+    X = checks.finite_array("X", X, ndim=2)
+    y = checks.labels("y", y, n=len(X))
+    last = net.layers[-1]
+    if not isinstance(last, Dense):
+        checks.fail("net.layers[-1]", "a Dense layer (the output layer)", type(last).__name__)
+    net.eval()
+    H = X
+    for layer in net.layers[:-1]:
+        H = layer.forward(H)
+    W = last.params["W"]
+    S = (H @ W + last.params["b"]).astype(np.float64)                    # (N, C)
+    removed = S[None] - H.T[:, :, None] * W[:, None, :]                  # (M, N, C)
+    rows = np.arange(len(y))
+    n_errors = int(np.sum(S.argmax(axis=1) != y))
+    loss = -log_softmax(S)[rows, y].mean()
+    return {"n_errors": n_errors,
+            "extra_errors": np.sum(removed.argmax(axis=2) != y, axis=1) - n_errors,
+            "loss_increase": -log_softmax(removed)[:, rows, y].mean(axis=1) - loss}
+
+
+def coadaptation_experiment(keep_prob=0.5, hidden=128, epochs=50, lr=0.05, batch_size=64,
+                            seeds=(0, 1, 2), data=None, dtype=np.float32):
+    """Co-adaptation (Srivastava et al. 2014, §2): without dropout a unit may be useful only
+    together with others; dropout makes each unit useful on its own. Measured by removing one
+    hidden unit at a time (``unit_removal``) from a 64-``hidden``-10 net trained with and without
+    dropout (SGD + momentum 0.9, same start for both), for each seed.
+
+    Returns {"seeds", "n_test", "no dropout": {...}, "dropout": {...}}; each has arrays over seeds:
+    "test_acc", "worst_extra_errors" (test errors added by removing the most important unit),
+    "mean_loss_increase" (test log-loss added by removing one unit, mean over units)."""
+    p = checks.keep_prob(keep_prob)
+    hidden = checks.integer("hidden", hidden, minimum=1)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    lr = checks.positive("lr", lr)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    seeds = _seeds(seeds)
+    X_train, X_test, y_train, y_test = _digits(data)
+    rows = {"no dropout": [], "dropout": []}
+    for seed in progress(seeds, "co-adaptation (with and without dropout)", "seeds"):
+        for name, keep in (("no dropout", 1.0), ("dropout", p)):
+            net, _ = train_digits(X_train, y_train, hidden=(hidden,), lr=lr, batch_size=batch_size,
+                                  epochs=epochs, keep_prob=keep, seed=seed, dtype=dtype)
+            r = unit_removal(net, X_test, y_test)
+            rows[name].append((1 - r["n_errors"] / len(y_test), r["extra_errors"].max(),
+                               r["loss_increase"].mean()))
+    out = {"seeds": seeds, "n_test": len(y_test)}
+    for name, values in rows.items():
+        acc, worst, loss = np.array(values).T
+        out[name] = {"test_acc": acc, "worst_extra_errors": worst.astype(int),
+                     "mean_loss_increase": loss}
+    return out
+
+
+def max_norm_experiment(c=3.0, lr=0.5, keep_prob=0.5, hidden=128, epochs=30, batch_size=128,
+                        seeds=(0, 1, 2, 3, 4), data=None, dtype=np.float32):
+    """Dropout with and without max-norm (‖w‖₂ ≤ c for each unit's incoming weights,
+    ``SGD(max_norm=c)``) at a high learning rate, as Srivastava et al. (2014, §5.1) train:
+    64-``hidden``-10 nets, SGD + momentum 0.9, the same start for both, for each seed.
+
+    Returns {"seeds", "c", "lr", "without": {...}, "with": {...}}: arrays over seeds of "test_acc",
+    "train_acc" and "largest_norm" (the largest incoming-weight norm of a hidden unit)."""
+    c = checks.positive("c", c)
+    lr = checks.positive("lr", lr)
+    p = checks.keep_prob(keep_prob)
+    hidden = checks.integer("hidden", hidden, minimum=1)
+    epochs = checks.integer("epochs", epochs, minimum=1)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    seeds = _seeds(seeds)
+    X_train, X_test, y_train, y_test = _digits(data)
+    rows = {"without": [], "with": []}
+    with one_blas_thread():
+        for seed in progress(seeds, "dropout with and without max-norm", "seeds"):
+            for name, bound in (("without", None), ("with", c)):
+                net = MLP([X_train.shape[1], hidden, 10], keep_prob=p, seed=seed, dtype=dtype)
+                fit(net, SGD(lr, momentum=0.9, max_norm=bound), X_train, y_train, epochs=epochs,
+                    batch_size=batch_size, seed=seed)
+                norm = np.linalg.norm(net.layers[0].params["W"], axis=0).max()
+                rows[name].append((net.accuracy(X_test, y_test), net.accuracy(X_train, y_train),
+                                   norm))
+    out = {"seeds": seeds, "c": c, "lr": lr}
+    for name, values in rows.items():
+        out[name] = dict(zip(("test_acc", "train_acc", "largest_norm"), np.array(values).T))
+    return out

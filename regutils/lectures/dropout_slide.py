@@ -10,6 +10,7 @@ import numpy as np
 from .. import checks
 from ..gradcheck import numerical_gradient, rel_error
 from ..losses import softmax_cross_entropy
+from ..train import one_blas_thread
 
 
 def slide_init(sizes=(64, 100, 100, 10), seed=0):
@@ -96,6 +97,10 @@ def slide_gradient_check(sizes=(6, 5, 4, 3), n=4, p=0.5, inverted=False, use_mas
     masks drawn once and held fixed. f = Σ out ⊙ G for a random G (so ∂f/∂out = G).
     A correct backward gives ~1e-9 or less; ``use_mask=False`` gives ~1. (A pre-activation within
     h of ReLU's kink spoils centred differences; seed=1 draws none, seed=0 does: ~4e-7.)"""
+    inverted = checks.boolean("inverted", inverted)
+    use_mask = checks.boolean("use_mask", use_mask)
+    p = checks.keep_prob(p, "p")
+    n = checks.integer("n", n, minimum=1)
     rng = checks.rng("seed", seed)
     params = slide_init(sizes, seed=seed)
     for name in params:  # non-zero biases, so every ReLU sees a mix of signs
@@ -118,10 +123,11 @@ def slide_train(X, y, X_test, y_test, sizes=(64, 100, 100, 10), p=0.5, inverted=
     slide). Returns (params, test accuracy of ``slide_predict``)."""
     rng = checks.rng("seed", seed)
     params = slide_init(sizes, seed=seed)
-    for _ in range(epochs):
-        order = rng.permutation(len(X))
-        for i in range(0, len(X), batch_size):
-            idx = order[i:i + batch_size]
-            slide_train_step(params, X[idx].T, y[idx], p, rng, lr, inverted)
+    with one_blas_thread():  # small matrices: more BLAS threads only wait for each other
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for i in range(0, len(X), batch_size):
+                idx = order[i:i + batch_size]
+                slide_train_step(params, X[idx].T, y[idx], p, rng, lr, inverted)
     acc = float(np.mean(slide_predict(params, X_test.T, p, inverted).argmax(axis=0) == y_test))
     return params, acc
