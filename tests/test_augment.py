@@ -154,3 +154,88 @@ def test_hook_reprs():
     assert repr(ru.RandomShift(2)) == "RandomShift(max_shift=2)"
     assert "vertical" in repr(ru.RandomFlip("vertical"))
     assert "0.1" in repr(ru.Jitter(0.1))
+
+
+# -- rotations, crops, affine maps, elastic distortions ------------------------------------------
+def test_rotate_by_0_and_90_degrees():
+    X = images()
+    np.testing.assert_allclose(ru.augment.rotate(X, 0.0), X, atol=1e-12)
+    np.testing.assert_allclose(ru.augment.rotate(X, 90.0), np.rot90(X, axes=(1, 2)), atol=1e-12)
+    np.testing.assert_allclose(ru.augment.rotate(X, -90.0), np.rot90(X, -1, axes=(1, 2)), atol=1e-12)
+    # one angle per image, on flat rows too
+    rows = ru.augment.rotate(X.reshape(5, 64), np.array([0.0, 90.0, 0.0, 90.0, 180.0]))
+    np.testing.assert_allclose(rows.reshape(5, 8, 8)[1], np.rot90(X[1]), atol=1e-12)
+    np.testing.assert_allclose(rows.reshape(5, 8, 8)[4], np.rot90(X[4], 2), atol=1e-12)
+
+
+def test_small_rotation_moves_mass_counterclockwise():
+    img = one_pixel(0, 4)           # near the top edge, right of the centre line
+    out = ru.augment.rotate(img, 20.0)[0]
+    r, c = np.unravel_index(np.argmax(out), out.shape)
+    assert c < 4 and r >= 0          # counterclockwise: the top moves to the left
+    assert out.sum() == pytest.approx(1.0, abs=0.05)  # bilinear keeps the mass of an inner pixel
+
+
+def test_affine_translation_by_whole_pixels_is_shift():
+    X = images()
+    A = np.eye(2)
+    # the output at q reads the input at q + t: content moves by −t
+    np.testing.assert_allclose(ru.augment.affine(X, A, (1.0, 0.0)), ru.shift(X, 0, -1), atol=1e-12)
+    np.testing.assert_allclose(ru.augment.affine(X, A, (0.0, -2.0)), ru.shift(X, 2, 0), atol=1e-12)
+    # half a pixel: the average of the two neighbours
+    half = ru.augment.affine(X, A, (0.0, 0.5))
+    np.testing.assert_allclose(half[:, :, :7], (X[:, :, :7] + X[:, :, 1:]) / 2, atol=1e-12)
+    np.testing.assert_allclose(half[:, :, 7], X[:, :, 7] / 2, atol=1e-12)
+
+
+def test_crop_resize_full_window_is_identity_and_windows_zoom_in():
+    X = images()
+    np.testing.assert_allclose(ru.augment.crop_resize(X, 0, 0, 8), X, atol=1e-12)
+    # a 4×4 window stretched to 8×8: its corner pixels land on the output corners
+    out = ru.augment.crop_resize(X, 2, 3, 4)
+    assert out.shape == X.shape
+    lo, hi = X[:, 2:6, 3:7].min(), X[:, 2:6, 3:7].max()
+    assert out.min() >= lo - 1e-12 and out.max() <= hi + 1e-12   # only values of the window
+    with pytest.raises(ValueError, match="top and left"):
+        ru.augment.crop_resize(X, 5, 0, 4)
+    with pytest.raises(ValueError, match="size"):
+        ru.augment.crop_resize(X, 0, 0, 9)
+
+
+def test_elastic_displacement_has_the_asked_size_and_zero_alpha_is_identity():
+    X = images(50)
+    np.testing.assert_allclose(ru.augment.elastic(X, rng(1), alpha=0.0), X, atol=1e-12)
+    # a linear ramp image reads back its displacement: out − X = field along columns
+    ramp = np.tile(np.arange(8.0), (200, 8, 1))
+    moved = ru.augment.elastic(ramp, rng(2), alpha=0.5, sigma=1.5)
+    inner = (moved - ramp)[:, 2:6, 2:6]
+    assert 0.2 < np.sqrt(np.mean(inner**2)) < 0.6   # rms of the column part ≈ 0.5/√2
+    a, b = ru.augment.elastic(X, rng(3)), ru.augment.elastic(X, rng(3))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, ru.augment.elastic(X, rng(4)))
+
+
+@pytest.mark.parametrize("hook", [ru.augment.RandomRotation(15), ru.augment.RandomCrop(7),
+                                  ru.augment.RandomAffine(), ru.augment.ElasticDistortion()])
+def test_geometric_hooks_keep_labels_shape_dtype_and_change_images(hook):
+    X = rng(0).random((40, 64)).astype(np.float32)
+    y = np.arange(40) % 10
+    Xn, yn = hook(X, y, rng(1))
+    assert yn is y and Xn.shape == X.shape and Xn.dtype == np.float32
+    assert np.mean(np.any(np.abs(Xn - X) > 1e-3, axis=1)) > 0.9
+    Xm, _ = hook(X, y, rng(1))
+    np.testing.assert_array_equal(Xn, Xm)
+    assert type(hook).__name__ in repr(hook)
+
+
+def test_geometric_hooks_refuse_bad_settings():
+    with pytest.raises(TypeError, match="max_degrees"):
+        ru.augment.RandomRotation("15")
+    with pytest.raises(ValueError, match="size"):
+        ru.augment.RandomCrop(0.5)
+    with pytest.raises(ValueError, match="max_scale"):
+        ru.augment.RandomAffine(max_scale=1.0)
+    with pytest.raises(ValueError, match="sigma"):
+        ru.augment.ElasticDistortion(sigma=0)
+    with pytest.raises(ValueError, match="A.shape"):
+        ru.augment.affine(images(), np.eye(3))

@@ -3,6 +3,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+import regutils as ru
 from regutils.figures import augmentation as fig_aug
 
 
@@ -18,3 +19,16 @@ def test_figures_draw_on_the_given_axes_and_return_their_artists():
                                     ax=ax)) == 2
     assert len(fig_aug.plot_flips(np.zeros((3, 64)), np.array([0, 1, 2])).ravel()) == 6
     assert dict(matplotlib.rcParams) == rcparams
+
+
+def test_transform_and_gain_figures():
+    X = np.random.default_rng(0).random((12, 64))
+    hooks = {"rot": ru.augment.RandomRotation(15), "elastic": ru.augment.ElasticDistortion()}
+    axes = fig_aug.plot_transforms(X, hooks, n=5)
+    assert axes.shape == (3, 5) and axes[2, 0].get_ylabel() == "elastic"
+    plt.close(axes[0, 0].figure)
+    fig, ax = plt.subplots()
+    r = {"without": np.array([0.9, 0.8]), "a": np.array([0.92, 0.83]), "b": np.array([0.85, 0.8])}
+    bars = fig_aug.plot_gains(r, ["a", "b"], ax=ax)
+    assert [round(b.get_width(), 6) for b in bars] == [2.5, -2.5]
+    plt.close(fig)

@@ -123,3 +123,45 @@ def plot_bishop(result, ax=None):
     ax.legend(fontsize=7, loc="lower left")
     ax.grid(alpha=0.3, which="both")
     return {"noisy": line, "guide": guide, "wrong": wrong}
+
+def plot_transforms(images, transforms, seed=0, n=8, axes=None):
+    """The first ``n`` ``images`` (top row) and, one row per transform, what a fit hook makes of
+    them on one draw. ``transforms``: {label: hook(X, y, rng) -> (X, y)}. Returns the axes
+    (rows, n)."""
+    images = np.asarray(images)[:n]
+    n = len(images)
+    rows = 1 + len(transforms)
+    if axes is None:
+        fig, axes = plt.subplots(rows, n, figsize=(0.8 * n + 1.2, 0.85 * rows),
+                                 layout="constrained")
+        fig.suptitle("What each transform makes of the same digits (one random draw)", fontsize=10)
+    axes = np.asarray(axes).reshape(rows, n)
+    labels = np.zeros(n, dtype=int)
+    rng = checks.rng("seed", seed)
+    for r, (label, X) in enumerate([("original", images)] +
+                                   [(k, hook(images, labels, rng)[0])
+                                    for k, hook in transforms.items()]):
+        for ax, x in zip(axes[r], np.asarray(X).reshape(n, 8, 8)):
+            ax.imshow(x, cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    return axes
+
+def plot_gains(result, names, ax=None):
+    """Test-accuracy gain over no augmentation for each transform: a bar for the mean over seeds,
+    a dot per seed. ``result``: ``augmentation_experiment(...)``. Returns the bar container."""
+    ax = _axes(ax, figsize=(6, 3))
+    gains = [100 * (result[k] - result["without"]) for k in names]
+    y = np.arange(len(names))
+    bars = ax.barh(y, [g.mean() for g in gains], color=["C2" if g.mean() > 0 else "C3" for g in gains],
+                   alpha=0.7)
+    for i, g in enumerate(gains):
+        ax.plot(g, np.full(len(g), i), "k.", ms=5)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set(xlabel="test accuracy with − without (points; bar: mean, dots: seeds)",
+           title="Each transform's effect, 100 training digits")
+    ax.grid(alpha=0.3, axis="x")
+    return bars
