@@ -66,3 +66,80 @@ def test_train_digits_is_seeded(small):
     c = over.run_digits(*small, epochs=3, stop_at_fit=False, seed=4)
     assert a.history["train_loss"] == b.history["train_loss"]
     assert a.history["train_loss"] != c.history["train_loss"]
+
+
+# -- the memorizer and the learner that does not memorize ---------------------------------------
+def test_knn_memorizes_with_k1_and_outvotes_with_larger_k():
+    X = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0], [5.1, 5.0]])
+    y = np.array([0, 0, 3, 1, 1])                       # one wrong label among the first three
+    assert np.array_equal(over.knn_predict(X, y, X, k=1), y)    # 1-NN repeats every stored label
+    assert np.array_equal(over.knn_predict(X, y, X, k=3), [0, 0, 0, 1, 1])   # the 3 is outvoted
+    # a tie (one vote each) goes to the class of the nearest image
+    assert over.knn_predict(X[[0, 3]], y[[0, 3]], np.array([[1.0, 1.0]]), k=2)[0] == 0
+    with pytest.raises(ValueError, match="k"):
+        over.knn_predict(X, y, X, k=9)
+    with pytest.raises(ValueError, match="X.shape"):
+        over.knn_predict(X, y, np.zeros((2, 3)))
+
+
+def test_spread_is_half_the_range():
+    s = over.Spread((0.1, 0.4, 0.2))
+    assert s.mean == pytest.approx(0.7 / 3) and s.spread == pytest.approx(0.15)
+    assert f"{s:.2f}" == "0.23 ± 0.15"
+
+
+@pytest.fixture(scope="module")
+def three_way():
+    d = ru.load_digits()
+    return ru.train_val_test_split(d.X, d.y, seed=0)    # X_train, X_val, X_test, y_train, y_val, y_test
+
+
+def test_knn_claims_of_notebook_01_hold_for_other_label_seeds(three_way):
+    # notebook 01 uses label seeds 1-3: a memorizer's error grows with the corruption, 15-NN stays
+    # near the clean error up to 40 %
+    X_train, _, X_test, y_train, _, y_test = three_way
+    memo = over.memorizer_comparison(X_train, y_train, X_test, y_test, fractions=(0.0, 0.2, 0.4),
+                                     label_seeds=(7, 8, 9), ks=(1, 15))
+    clean = memo[0.0][15].mean
+    for f in (0.2, 0.4):
+        assert memo[f][1].mean > 0.8 * f * 0.9, "1-NN pays for every changed label it copies"
+        assert memo[f][15].mean + memo[f][15].spread < clean + 0.04
+        assert memo[f][15].mean < memo[f][1].mean / 3
+
+
+# -- the claims of notebook 01, re-run over other seeds -------------------------------------------
+def test_regularizers_do_not_hurt_on_true_labels_over_other_seeds(three_way):
+    X_train, _, X_test, y_train, _, y_test = three_way
+    settings = {"none": {}, "dropout p=0.95": {"keep_prob": 0.95},
+                "noise σ=0.05": {"augment": ru.Jitter(0.05)}, "L2 λ=3e-3 (strong)": {"lam": 3e-3}}
+    acc = over.true_label_accuracy(X_train, y_train, X_test, y_test, settings, seeds=(3, 4, 5))
+    for name, a in acc.items():
+        diff = over.Spread(tuple(x - y for x, y in zip(a.values, acc["none"].values)))
+        assert diff.mean >= -max(0.01, 2 * diff.spread), (name, diff)
+        assert a.mean > 0.94
+
+
+def test_early_stopping_claim_holds_for_other_seeds(three_way):
+    X_train, X_val, X_test, y_train, y_val, y_test = three_way
+    stops = over.early_stopping(X_train, y_train, X_val, y_val, X_test, y_test, fraction=0.4,
+                                seeds=(4, 5, 6))
+    for s in stops:
+        assert s.restored_epoch == s.best_epoch and s.restored_test == s.test_at_best
+        assert s.stopped_epoch == s.best_epoch + 10          # patience 10
+        assert s.history["train_acc"][-1] == 1.0             # the full run memorized the noise
+    gap = over.Spread(tuple(s.gap for s in stops))
+    assert gap.mean - gap.spread > 0.1
+
+
+def test_long_run_continues_the_run_of_run_digits(small):
+    # trained in chunks with a history (warm start) and recorded every 2 epochs: the same network
+    # as one run of run_digits with the same seed
+    long = over.long_run(*small, lam=3e-3, epochs=6, chunk=4, eval_every=2, label_seed=1)
+    y_random = ru.corrupt_labels(small[1], 1.0, 10, seed=1)
+    one = over.run_digits(small[0], y_random, *small[2:], epochs=6, stop_at_fit=False, lam=3e-3)
+    assert long.history["epoch"] == [2, 4, 6]
+    assert long.history["train_acc"] == one.history["train_acc"][1::2]
+    assert long.test_acc == one.test_acc
+    first = over.prefix(long, 4)
+    assert first.budget == 4 and first.train_acc == one.history["train_acc"][3]
+    assert first.history["epoch"] == [2, 4] and np.isnan(first.test_acc)

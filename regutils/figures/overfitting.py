@@ -39,16 +39,27 @@ def plot_true_vs_random(run_true, run_random, axes=None):
     axes[0].legend(loc="center right", fontsize=8)
     return lines
 
-def plot_corruption(runs, fractions=FRACTIONS, axes=None):
-    """Zhang et al. Fig. 1b/1c: test error and epochs to fit against the label corruption."""
+def plot_corruption(runs, fractions=FRACTIONS, references=None, axes=None):
+    """Zhang et al. Fig. 1b/1c: test error and epochs to fit against the label corruption.
+
+    references: {label: [Spread per fraction]} drawn as mean with a band of ± spread on the left
+    panel, e.g. the k-NN errors of ``lectures.overfitting.memorizer_comparison``.
+    """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     err = [r.test_error for r in runs]
     ep = [r.epochs_to_fit if r.fitted else np.nan for r in runs]
-    a = axes[0].plot(fractions, err, "o-", color="C3", label="test error")
+    a = axes[0].plot(fractions, err, "o-", color="C3", lw=2, label="the network (at 100 % train)")
+    for i, (name, spreads) in enumerate((references or {}).items()):
+        mean = np.array([sp.mean for sp in spreads])
+        half = np.array([sp.spread for sp in spreads])
+        color, style = ("C7", "--") if i == 0 else ("C0", ":")
+        a += axes[0].plot(fractions, mean, style, color=color, lw=1.6, label=name)
+        axes[0].fill_between(fractions, mean - half, mean + half, color=color, alpha=0.2, lw=0)
     axes[0].axhline(0.9, color="gray", ls=":", lw=1, label="chance (90 % error)")
     axes[0].set(xlabel="label corruption (share of labels redrawn)", ylabel="test error",
-                ylim=(0, 1), title="Test error rises with corruption")
+                ylim=(0, 1), title="Test error rises with corruption"
+                + (": the network's is a memorizer's" if references else ""))
     axes[0].legend(loc="upper left", fontsize=8)
     b = axes[1].plot(fractions, ep, "s-", color="C2")
     axes[1].set(xlabel="label corruption (share of labels redrawn)",
@@ -102,5 +113,46 @@ def plot_regularizers(results, ax=None):
     lines.append(ax.axvline(budget, color="gray", ls="--", lw=1, label=f"budget: {budget} epochs"))
     ax.set(xlabel="epoch", ylabel="training accuracy (random labels)", ylim=(0, 1.03),
            title="Random labels with explicit regularizers")
+    ax.legend(loc="lower right", fontsize=8)
+    return lines
+
+
+def plot_long_run(run, budget, ax=None):
+    """Training accuracy on random labels of one long run, with the usual budget marked: does it
+    reach 100 % if we wait longer?"""
+    ax = ax if ax is not None else plt.subplots(figsize=(6.5, 3.2))[1]
+    h = run.history
+    acc = np.asarray(h["train_acc"])
+    lines = ax.plot(h["epoch"], acc, color="C4", label=run.label)
+    lines.append(ax.axvline(budget, color="gray", ls="--", lw=1, label=f"budget: {budget} epochs"))
+    lines.append(ax.axhline(1.0, color="gray", ls=":", lw=1, label="100 % (memorized)"))
+    best = int(np.argmax(acc))
+    lines += ax.plot(h["epoch"][best], acc[best], "v", color="C4", ms=7,
+                     label=f"highest: {100 * acc[best]:.0f} % at epoch {h['epoch'][best]}")
+    ax.set(xlabel="epoch", ylabel="training accuracy (random labels)", ylim=(0, 1.03),
+           title=(f"100 % at epoch {run.epochs_to_fit}" if run.fitted else "Never 100 %")
+                 + f": {100 * acc[-1]:.0f} % after {h['epoch'][-1]} epochs")
+    ax.title.set_fontsize(10)
+    ax.legend(loc="lower right", fontsize=8)
+    return lines
+
+
+def plot_early_stopping(result, ax=None):
+    """One seed of ``lectures.overfitting.early_stopping``: accuracy on the noisy training labels,
+    on the noisy validation labels and on the true test labels, against the epoch; the best epoch
+    on validation data and the epoch where ``patience`` stopped the run."""
+    ax = ax if ax is not None else plt.subplots(figsize=(6.8, 3.4))[1]
+    h = result.history
+    lines = ax.plot(h["epoch"], h["train_acc"], color="C0", label="train (noisy labels)")
+    lines += ax.plot(h["epoch"], h["val_acc"], color="C2", label="validation (noisy labels)")
+    lines += ax.plot(h["epoch"], h["test_acc"], color="C1", lw=2, label="test (true labels)")
+    lines.append(ax.axvline(result.best_epoch, color="C2", ls="--", lw=1,
+                            label=f"best validation loss: epoch {result.best_epoch}"))
+    lines.append(ax.axvline(result.stopped_epoch, color="gray", ls=":", lw=1,
+                            label=f"patience stops: epoch {result.stopped_epoch}"))
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.03),
+           title=f"Test {100 * result.test_at_best:.0f} % at the best epoch, "
+                 f"{100 * result.final_test:.0f} % once the noise is memorized")
+    ax.title.set_fontsize(10)
     ax.legend(loc="lower right", fontsize=8)
     return lines
