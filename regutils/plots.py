@@ -3,14 +3,26 @@ artists, so a panel can build a figure once and update the artists in place late
 
 Nothing here changes matplotlib's global settings.
 """
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import Colormap
+from matplotlib.markers import MarkerStyle
 from matplotlib.ticker import NullFormatter
 
+from . import checks
 from .data import grid_points
 
 CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red (matches the "RdBu_r" map)
+# hollow (test) points: darker shades of the same hues, so that a ring stands out on every colour
+# of both heat maps drawn at BOUNDARY_ALPHA (contrast >= 2.9:1; the old blue and red rings: 1.1:1
+# where the map has the class's own colour); filled points have black edges (>= 4.7:1)
+CLASS_EDGE_COLORS = ("#08306b", "#67000d")
+BOUNDARY_ALPHA = 0.6
+CLASS_MARKERS = ("o", "^")  # class 0 circle, class 1 triangle: the shape tells the class too
+CLASS_SYMBOLS = ("●", "▲")  # the same shapes as text, for titles and legends
 BOUNDARY_CMAP = "RdBu_r"
+COLORBLIND_CMAP = "cividis"  # uniform in lightness, readable with every colour-vision deficiency
 
 
 def _axes(ax, **fig_kw):
@@ -34,6 +46,44 @@ def grid_extent(X, pad=0.5):
     return (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
 
 
+def check_cmap(cmap, name="cmap"):
+    """A matplotlib colormap name (e.g. "RdBu_r", "cividis") or a ``Colormap``; else an error
+    naming ``name``, the value and what is allowed."""
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return cmap
+    checks.fail(name, f"a matplotlib colormap name such as {BOUNDARY_CMAP!r} or "
+                f"{COLORBLIND_CMAP!r} (colour-blind safe), or a Colormap", cmap)
+
+
+def marker_path(marker):
+    """The path of a marker ("o", "^", ...) in points, as a scatter draws it at s = 1."""
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
+
+
+def class_paths(y):
+    """One marker path per label in y (CLASS_MARKERS: circle for class 0, triangle for 1), for
+    ``PathCollection.set_paths``."""
+    paths = [marker_path(m) for m in CLASS_MARKERS]
+    return [paths[int(c) % 2] for c in np.asarray(y)]
+
+
+def class_legend(ax, test=True, **kw):
+    """A small legend for the point encoding: the class by shape and colour, train filled and
+    test hollow. Returns the Legend."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], ls="", marker=m, markersize=5, markerfacecolor=c,
+                      markeredgecolor="k", markeredgewidth=0.4, label=f"class {i}")
+               for i, (m, c) in enumerate(zip(CLASS_MARKERS, CLASS_COLORS))]
+    if test:
+        handles.append(Line2D([], [], ls="", marker="o", markersize=5, markerfacecolor="none",
+                              markeredgecolor="k", label="test (hollow)"))
+    kw = dict(dict(loc="lower right", fontsize=7, framealpha=0.85, handletextpad=0.2,
+                   borderpad=0.3, labelspacing=0.25), **kw)
+    return ax.legend(handles=handles, **kw)
+
+
 def probability_map(net, extent, resolution=80, test_rule="scale", k=20, seed=0):
     """P(class 1 | x) on the grid, as an (R, R) image (row 0 at the bottom, for origin="lower")."""
     grid = grid_points(tuple(extent), resolution, net.weights()[0].dtype)
@@ -42,26 +92,35 @@ def probability_map(net, extent, resolution=80, test_rule="scale", k=20, seed=0)
 
 
 def decision_boundary(net, X, y, X_test=None, y_test=None, ax=None, resolution=80, extent=None,
-                      test_rule="scale", k=20, seed=0, title=None):
-    """Heat map of P(class 1 | x) for a 2-class net on 2-D data, with train points (filled circles)
-    and test points (hollow). Returns {"image", "train", "test", "extent"}."""
+                      test_rule="scale", k=20, seed=0, title=None, cmap=BOUNDARY_CMAP,
+                      legend=False):
+    """Heat map of P(class 1 | x) for a 2-class net on 2-D data, with train points (filled) and
+    test points (hollow); class 0 is a blue circle, class 1 a red triangle (the shape tells the
+    class without the colour). ``cmap``: the heat map's colormap ("RdBu_r"; "cividis" is
+    colour-blind safe); ``legend=True`` adds a legend of the point encoding.
+    Returns {"image", "train", "test", "extent", "legend"}."""
+    cmap = check_cmap(cmap)
     ax = _axes(ax, figsize=(4.2, 4))
     extent = grid_extent(np.vstack([X] if X_test is None else [X, X_test])) if extent is None else extent
     image = ax.imshow(probability_map(net, extent, resolution, test_rule, k, seed), origin="lower",
-                      extent=extent, cmap=BOUNDARY_CMAP, vmin=0, vmax=1, alpha=0.75,
+                      extent=extent, cmap=cmap, vmin=0, vmax=1, alpha=BOUNDARY_ALPHA,
                       interpolation="bilinear", aspect="auto")
-    colors = np.array(CLASS_COLORS)
-    train = ax.scatter(X[:, 0], X[:, 1], c=colors[np.asarray(y) % 2], s=14, edgecolors="k",
+    y = np.asarray(y) % 2
+    train = ax.scatter(X[:, 0], X[:, 1], c=np.array(CLASS_COLORS)[y], s=14, edgecolors="k",
                        linewidths=0.4, label="train")
+    train.set_paths(class_paths(y))
     test = None
     if X_test is not None:
+        y_test = np.asarray(y_test) % 2
         test = ax.scatter(X_test[:, 0], X_test[:, 1], facecolors="none",
-                          edgecolors=colors[np.asarray(y_test) % 2], s=14, linewidths=0.8,
+                          edgecolors=np.array(CLASS_EDGE_COLORS)[y_test], s=14, linewidths=0.9,
                           label="test")
+        test.set_paths(class_paths(y_test))
     ax.set(xlim=extent[:2], ylim=extent[2:], xticks=[], yticks=[])
     if title:
         ax.set_title(title)
-    return {"image": image, "train": train, "test": test, "extent": extent}
+    shown = class_legend(ax, test=test is not None) if legend else None
+    return {"image": image, "train": train, "test": test, "extent": extent, "legend": shown}
 
 
 def weight_histograms(weights, axes=None, bins=81, range_=None, log=False, title=None,

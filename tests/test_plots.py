@@ -64,3 +64,53 @@ def test_plots_do_not_change_global_settings(trained):
     net, X, y = trained
     plots.decision_boundary(net, X, y)
     assert dict(matplotlib.rcParams) == before
+
+
+def test_decision_boundary_marks_the_class_by_shape_and_takes_a_cmap(trained):
+    net, X, y = trained
+    out = plots.decision_boundary(net, X, y, X[:10], y[:10], resolution=10, cmap="cividis",
+                                  legend=True)
+    assert out["image"].get_cmap().name == "cividis"
+    for points, labels in ((out["train"], y), (out["test"], y[:10])):
+        shapes = [len(p.vertices) for p in points.get_paths()]
+        assert len(shapes) == len(labels)
+        circle, triangle = (len(plots.marker_path(m).vertices) for m in plots.CLASS_MARKERS)
+        assert circle != triangle
+        assert shapes == [triangle if c == 1 else circle for c in labels]
+    assert [t.get_text() for t in out["legend"].get_texts()] == ["class 0", "class 1",
+                                                                  "test (hollow)"]
+    default = plots.decision_boundary(net, X, y, resolution=10)
+    assert default["image"].get_cmap().name == plots.BOUNDARY_CMAP and default["legend"] is None
+
+
+def test_decision_boundary_rejects_an_unknown_cmap_by_name(trained):
+    net, X, y = trained
+    with pytest.raises(ValueError, match=r"cmap must be a matplotlib colormap name such as "
+                                         r"'RdBu_r' or 'cividis'.*got 'civdis'"):
+        plots.decision_boundary(net, X, y, resolution=10, cmap="civdis")
+    with pytest.raises(ValueError, match="cmap must be .* got 3"):
+        plots.decision_boundary(net, X, y, resolution=10, cmap=3)
+
+
+def contrast(a, b):
+    """WCAG 2 contrast ratio of two colours."""
+    def luminance(c):
+        c = np.array(matplotlib.colors.to_rgb(c))
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("cmap", [plots.BOUNDARY_CMAP, plots.COLORBLIND_CMAP])
+def test_point_marks_stand_out_on_every_colour_of_the_heat_map(cmap):
+    """Hollow test rings >= 2.8:1 and the black edges of train points >= 4.5:1 against the heat
+    map (at its alpha, over white) everywhere, also where it has the class's own colour."""
+    alpha = plots.BOUNDARY_ALPHA
+    rgb = matplotlib.colormaps[cmap](np.linspace(0.0, 1.0, 201))[:, :3]
+    backgrounds = alpha * rgb + (1 - alpha)
+    for ring in plots.CLASS_EDGE_COLORS:
+        assert min(contrast(ring, bg) for bg in backgrounds) >= 2.8
+    assert min(contrast("k", bg) for bg in backgrounds) >= 4.5
+    # (the fill colours alone would not do for a ring: blue on the blue end is about 1.1:1)
+    assert min(contrast(plots.CLASS_COLORS[0], bg) for bg in backgrounds) < 1.5
