@@ -42,7 +42,9 @@ def test_panel_figure_is_not_registered_with_pyplot_and_updates_in_place():
     assert "epoch 20" in fig.main_title.get_text()
     fig.show(b, panels.make_data(b.settings))
     assert fig.n_artists(ticks=False) == count  # (the number of ticks follows the limits)
-    np.testing.assert_array_equal(fig.train_points.get_offsets(), panels.make_data(b.settings).X)
+    data = panels.make_data(b.settings)
+    for c in (0, 1):  # one scatter per class: class 0 circles, class 1 triangles
+        np.testing.assert_array_equal(fig.train_points[c].get_offsets(), data.X[data.y == c])
     np.testing.assert_array_equal(fig.curves["train_loss"].get_xdata(), b.history["epoch"])
     assert fig.ax_loss.get_xlim() == (0, 60)
     assert fig.image.get_extent() == list(panels.make_data(b.settings).extent)
@@ -65,3 +67,46 @@ def test_panel_figure_for_digits_marks_corrupted_labels():
     assert f"{100 * d.corrupted.mean():.0f} %" in fig.main_title.get_text()
     with pytest.raises(ValueError, match="kind must be one of"):
         figure.PanelFigure(2, kind="3d")
+
+
+def marker_vertices(collection):
+    """The marker shape of a scatter (its one path's vertices, rounded)."""
+    (path,) = collection.get_paths()
+    return np.round(path.vertices, 3)
+
+
+def test_classes_differ_by_marker_shape_train_filled_test_hollow():
+    s = panels.Settings(epochs=5, n_test=300, resolution=10)
+    r, d = panels.train(s), panels.make_data(s)
+    fig = figure.PanelFigure(3)
+    fig.show(r, d)
+    circle, triangle = (marker_vertices(c) for c in fig.train_points)
+    assert circle.shape != triangle.shape or not np.array_equal(circle, triangle)
+    for c, shape in ((0, circle), (1, triangle)):
+        train, test = fig.train_points[c], fig.test_points[c]
+        np.testing.assert_array_equal(marker_vertices(test), shape)  # same shape, test hollow
+        assert len(train.get_facecolor()) == 1 and train.get_facecolor()[0][3] == 1
+        assert len(test.get_facecolor()) == 0 or test.get_facecolor()[0][3] == 0
+        n = min(len(d.X_test), fig.MAX_TEST_POINTS)
+        np.testing.assert_array_equal(test.get_offsets(), d.X_test[:n][d.y_test[:n] == c])
+    assert len(triangle) == 4 and len(circle) > 20  # ^: a closed triangle, o: a circle
+    assert "● class 0" in fig.main_title.get_text() and "▲ class 1" in fig.main_title.get_text()
+    assert "hollow: test" in fig.main_title.get_text()
+
+
+def test_the_heat_map_can_be_cividis_and_switches_in_place():
+    s = panels.Settings(epochs=5, n_test=100, resolution=10)
+    r, d = panels.train(s), panels.make_data(s)
+    fig = figure.PanelFigure(3, colormap="cividis")
+    fig.show(r, d)
+    assert fig.image.get_cmap().name == "cividis"
+    cividis = pixels(fig.fig)
+    count = fig.n_artists(ticks=False)
+    fig.set_colormap("RdBu_r")
+    assert fig.image.get_cmap().name == "RdBu_r" and fig.n_artists(ticks=False) == count
+    assert not np.array_equal(cividis, pixels(fig.fig))
+    for bad in ("jet", None, "cividis_r"):
+        with pytest.raises(ValueError, match=r"colormap must be one of 'RdBu_r', 'cividis', got"):
+            figure.PanelFigure(3, colormap=bad)
+        with pytest.raises(ValueError, match="colormap must be one of"):
+            fig.set_colormap(bad)

@@ -27,8 +27,7 @@ def snapshot(panel):
             "lines": [np.array(l.get_ydata(), dtype=float) for l in f.curves.values()],
             "numbers": f.numbers.get_text(), "title": f.main_title.get_text()}
     if f.kind == "2d":
-        snap["points"] = np.array(f.train_points.get_offsets())
-        snap["colors"] = np.array(f.train_points.get_facecolor())
+        snap["points"] = [np.array(c.get_offsets()) for c in f.train_points]
     else:
         snap["labels"] = [t.get_text() for t in f.digit_labels]
     return snap
