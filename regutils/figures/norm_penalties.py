@@ -90,11 +90,11 @@ def plot_moved_boundaries(items, titles=None, axes=None, extent=(-1.5, 6.5, -1.5
         units = []
         for (w1, w2), bj in zip(W.T, bias):
             if abs(w2) > 1e-9:
-                units += ax.plot(x1, -(w1 * x1 + bj) / w2, color="0.3", lw=0.6, alpha=0.6)
+                units += ax.plot(x1, -(w1 * x1 + bj) / w2, color="0.45", lw=0.8, alpha=0.9)
             elif abs(w1) > 1e-9:
-                units += ax.plot([-bj / w1] * 2, extent[2:], color="0.3", lw=0.6, alpha=0.6)
-        ax.axhline(0, color="k", lw=1)
-        ax.axvline(0, color="k", lw=1)
+                units += ax.plot([-bj / w1] * 2, extent[2:], color="0.45", lw=0.8, alpha=0.9)
+        ax.axhline(0, color="k", lw=1.8)
+        ax.axvline(0, color="k", lw=1.8)
         origin, = ax.plot(0, 0, "ko", ms=5)
         ax.annotate("origin (0, 0)", (0, 0), (0.25, -1.2), fontsize=8)
         ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂", aspect="equal",
