@@ -27,7 +27,7 @@ def plot_subnetworks(net, data, masks, axes=None, n_average=100, seed=0):
     """Decision boundaries of the sub-networks picked by ``masks`` (one row per mask), then the
     mean of those, the mean of ``n_average`` random sub-networks and the weight-scaled net.
     Returns the list of ``decision_boundary`` dicts."""
-    Xtr, Xte, ytr, yte = data
+    X_train, X_test, y_train, y_test = data
     n = len(masks[0])
     if axes is None:
         ncols = math.ceil((n + 3) / 2)
@@ -45,7 +45,7 @@ def plot_subnetworks(net, data, masks, axes=None, n_average=100, seed=0):
                  "all units,\nweight scaling"])
     out = []
     for ax, model, title in zip(axes, models, titles):
-        out.append(decision_boundary(model, Xtr, ytr, ax=ax))
+        out.append(decision_boundary(model, X_train, y_train, ax=ax))
         ax.set_title(title, fontsize=9)
     return out
 

@@ -7,8 +7,11 @@ probability p = keep_prob) picks a sub-network f(x, z). The ensemble's predictio
 
 the arithmetic mean over all 2ⁿ masks. Here it is computed exactly for small models by
 enumerating every mask (``enumerate_ensemble``), beside the renormalized geometric mean and the
-weight-scaling rule, and estimated by Monte-Carlo (``mc_curve``). A sub-network's scores are
-``net.forward(X, masks)``. The slide's own code is in ``regutils.lectures.dropout_slide``.
+weight-scaling rule, and estimated by Monte-Carlo (``mc_curve``: it converges to the arithmetic
+mean, not to weight scaling). A sub-network's scores are ``net.forward(X, masks)``. Srivastava et
+al.'s motivation and practice: co-adaptation measured by removing one unit (``unit_removal``,
+``coadaptation_experiment``) and max-norm at a high learning rate (``max_norm_experiment``).
+The slide's own code is in ``regutils.lectures.dropout_slide``.
 
 Conventions: p = ``keep_prob`` is the probability of KEEPING a unit (PyTorch's ``nn.Dropout`` takes
 the drop probability 1 − p). Shapes: X is (N, D). Everything random takes ``seed``.
@@ -217,9 +220,13 @@ def train_dropout_digits(keep_prob=0.5, sizes=(64, 256, 256, 10), epochs=100, ba
     "train_acc", "test_acc", "train_loss", "test_loss" and the per-epoch "history" (training set
     only, to save time). ``data``: (X_train, X_test, y_train, y_test), default ``digits_split()``."""
     X_train, X_test, y_train, y_test = _digits(data)
-    net, h = train_digits(X_train, y_train, hidden=tuple(sizes[1:-1]), lr=lr, momentum=momentum,
-                          batch_size=batch_size, epochs=epochs, keep_prob=keep_prob, rule=rule,
-                          seed=seed, dtype=dtype)
+    ticker = _EpochTicker(checks.integer("epochs", epochs, minimum=1), f"training (p = {keep_prob})")
+    try:
+        net, h = train_digits(X_train, y_train, hidden=tuple(sizes[1:-1]), lr=lr,
+                              momentum=momentum, batch_size=batch_size, epochs=epochs,
+                              keep_prob=keep_prob, rule=rule, until=ticker, seed=seed, dtype=dtype)
+    finally:
+        ticker.close()
     test_loss, test_acc = evaluate(net, X_test, y_test)
     return net, {"train_acc": h["train_acc"][-1], "train_loss": h["train_loss"][-1],
                  "test_acc": test_acc, "test_loss": test_loss, "history": h}
@@ -355,9 +362,29 @@ def moons_dropout_net(keep_prob=0.5, hidden=(32, 32), n_train=200, noise=0.25, e
     X, y = make_2d("moons", 2 * n_train, noise=noise, seed=seed)
     data = (X[:n_train], X[n_train:], y[:n_train], y[n_train:])
     net = MLP([2, *hidden, 2], keep_prob=keep_prob, seed=seed)
-    with one_blas_thread():
-        fit(net, Adam(lr=lr), data[0], data[2], epochs=epochs, seed=seed)
+    ticker = _EpochTicker(epochs, "training on the moons")
+    try:
+        with one_blas_thread():
+            fit(net, Adam(lr=lr), data[0], data[2], epochs=epochs, seed=seed, until=ticker)
+    finally:
+        ticker.close()
     return net, data
+
+
+class _EpochTicker:
+    """An ``until`` callback for ``fit`` / ``train_digits`` that only moves a progress line on by
+    one epoch (it never stops training); ``close()`` erases the line."""
+
+    def __init__(self, epochs, what):
+        self.ticks = progress(range(epochs + 1), what, "epochs")
+        next(self.ticks)
+
+    def __call__(self, history):
+        next(self.ticks, None)
+        return False
+
+    def close(self):
+        self.ticks.close()
 
 
 def _digits(data):

@@ -10,6 +10,7 @@ import numpy as np
 from .. import checks
 from ..gradcheck import numerical_gradient, rel_error
 from ..losses import softmax_cross_entropy
+from ..progress import progress
 from ..train import one_blas_thread
 
 
@@ -124,7 +125,7 @@ def slide_train(X, y, X_test, y_test, sizes=(64, 100, 100, 10), p=0.5, inverted=
     rng = checks.rng("seed", seed)
     params = slide_init(sizes, seed=seed)
     with one_blas_thread():  # small matrices: more BLAS threads only wait for each other
-        for _ in range(epochs):
+        for _ in progress(range(epochs), "training the slide's network", "epochs"):
             order = rng.permutation(len(X))
             for i in range(0, len(X), batch_size):
                 idx = order[i:i + batch_size]
