@@ -45,13 +45,19 @@ CONTROLS = {
                                         readout_format=".2f"), None),
     "hidden_sigma": ("FloatSlider", dict(min=0.0, max=1.0, step=0.05, description="σ hidden",
                                          readout_format=".2f"), None),
+    "colormap": ("Dropdown", dict(options=(("red–blue", "RdBu_r"),
+                                           ("cividis (colour-blind safe)", "cividis")),
+                                  description="colours"), "270px"),
     "corruption": ("FloatSlider", dict(min=0.0, max=1.0, step=0.1, description="corrupted",
                                        readout_format=".1f",
                                        tooltip="share of training labels redrawn at random",
                                        **_LATE), None),
 }
 """name → (widget class, arguments, width): a button width for ToggleButtons, a layout width for
-the others (None: 330 px)."""
+the others (None: 300 px)."""
+
+VIEW = ("colormap",)
+"""Controls of the picture only, not ``Settings`` fields: changing one redraws, never retrains."""
 
 
 def _label(value):
@@ -83,7 +89,7 @@ def make_control(name, value):
     if cls == "ToggleButtons":
         style["button_width"] = width
     else:
-        kw["layout"] = W.Layout(width=width or "330px")
+        kw["layout"] = W.Layout(width=width or "300px")
     return getattr(W, cls)(style=style, **kw)
 
 

@@ -9,16 +9,41 @@ The figure is a plain ``matplotlib.figure.Figure`` with ipympl's canvas attached
 (``canvas.attach_canvas``): no pyplot, no ``%matplotlib widget``, so a notebook keeps the inline
 backend for its static figures. An error in a callback (e.g. training diverged) becomes a message
 in the panel's status line; the next valid change clears it.
+
+Every panel has a Save button: the current figure as PNG or SVG (the format next to it) in the
+notebook's folder (the kernel's working directory, or ``save_dir``), named after the panel and its
+settings (``save.file_name``: ``penalty-panel_L2_lam0.03.png``); the status line says where.
+The 2-D panels also offer the heat map in cividis, colour-blind safe (``colormap="cividis"``, the
+"colours" control).
 """
 import html
+import os
 import time
 
 from .. import checks
 from .canvas import attach_canvas, close_widgets, error_html, guarded
 from .compute import Explorer, LiveTrainer, make_data
-from .controls import allowed_values, make_control
-from .figure import PanelFigure
+from .controls import VIEW, allowed_values, make_control
+from .figure import COLORMAPS, PanelFigure
+from .save import FORMATS, file_name, write_figure
 from .settings import Settings, digits_settings
+
+
+# (scoped to the panel) a toggle's description beside its buttons, not above them; the canvas
+# scaled down, never cut off, where the notebook is narrower than the figure (a 1024-px window
+# with JupyterLab's file browser open). ipympl sets the canvas size inline and stacks its two
+# canvases absolutely: the picture is put back in the flow, the overlay follows its size.
+PANEL_CSS = """<style>
+.regutils-panel .widget-toggle-buttons {display: flex; flex-flow: row nowrap; align-items: center}
+.regutils-panel .widget-toggle-buttons > .widget-label {flex: 0 0 auto}
+.regutils-panel .jupyter-matplotlib, .regutils-panel .jupyter-matplotlib-figure,
+.regutils-panel .jupyter-matplotlib-canvas-container {max-width: 100%; min-width: 0}
+.regutils-panel .jupyter-matplotlib-canvas-div {max-width: 100%; height: auto !important}
+.regutils-panel .jupyter-matplotlib-canvas-div canvas:first-child
+  {position: relative !important; max-width: 100%; height: auto !important}
+.regutils-panel .jupyter-matplotlib-canvas-div canvas + canvas
+  {width: 100% !important; height: 100% !important}
+</style>"""
 
 
 class Panel:
@@ -29,14 +54,25 @@ class Panel:
     ``mode``: "compare" or "live"; ``tick()``: one live step (what ▶ calls every interval);
     ``figure``: the ``PanelFigure`` (``fig``, ``canvas``); ``status``: the status line widget;
     ``widget``: the whole layout. Display the panel (last expression of a cell) to see it.
+    ``colormap``: the heat map, one of ``figure.COLORMAPS`` ("RdBu_r"; "cividis" is colour-blind
+    safe), also a control of the 2-D panels; ``save_dir``: where Save writes (None: the current
+    directory, which in JupyterLab is the notebook's folder).
     """
 
+    slug = "panel"  # the start of the saved files' names
+
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=60,
-                 cache_size=64, canvas="ipympl"):
+                 cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None):
         import ipywidgets as W
 
         if not isinstance(settings, Settings):
             checks.fail("settings", "a regutils.panels.Settings", settings, TypeError)
+        checks.choice("colormap", colormap, COLORMAPS)
+        if not settings.is_2d and colormap != COLORMAPS[0]:
+            checks.fail("colormap", f"{COLORMAPS[0]!r} for the digits (no heat map)", colormap)
+        if save_dir is not None and not isinstance(save_dir, (str, os.PathLike)):
+            checks.fail("save_dir", "a folder (str or Path) or None", save_dir, TypeError)
+        self.save_dir = save_dir
         self.title = title
         self.epochs_per_tick = checks.integer("epochs_per_tick", epochs_per_tick, minimum=1)
         self.explorer = Explorer(cache_size)
@@ -51,13 +87,15 @@ class Panel:
 
         n_layers = len(settings.hidden) + 1
         # the histogram bins are fixed by the first result (so later changes are seen against them)
-        self.figure = PanelFigure(n_layers, kind="2d" if settings.is_2d else "digits")
+        self.figure = PanelFigure(n_layers, kind="2d" if settings.is_2d else "digits",
+                                  colormap=colormap)
         self.fig = self.figure.fig
         self.canvas = attach_canvas(self.fig, canvas)
 
         self.controls = {}
-        for name in controls:
-            widget = make_control(name, getattr(settings, name))
+        view = {"colormap": colormap} if settings.is_2d else {}
+        for name in (*controls, *view):
+            widget = make_control(name, view[name] if name in view else getattr(settings, name))
             widget.observe(self._on_control, names="value")
             self.controls[name] = widget
         self.mode_toggle = W.ToggleButtons(options=[("compare", "compare"), ("live", "live")],
@@ -82,6 +120,14 @@ class Panel:
         self.reset_button = W.Button(description="Reset", icon="undo", tooltip="start over",
                                      layout=W.Layout(width="90px"))
         self.reset_button.on_click(self._on_reset)
+        self.save_button = W.Button(description="Save", icon="save",
+                                    tooltip="write the figure to a file in the notebook's folder",
+                                    layout=W.Layout(width="80px"))
+        self.save_button.on_click(self._on_save)
+        self.save_format = W.ToggleButtons(options=[("PNG", "png"), ("SVG", "svg")], value="png",
+                                           tooltips=["a picture (150 dpi)",
+                                                     "a vector drawing (slides, print)"],
+                                           style={"button_width": "50px"})
         self.status = W.HTML(value="")
         self._sync_enabled()
         self.widget = self._layout(W)
@@ -91,17 +137,30 @@ class Panel:
     def _layout(self, W):
         data_names = [n for n in ("dataset", "noise", "n_train", "seed", "optimizer", "lr")
                       if n in self.controls]
-        reg_names = [n for n in self.controls if n not in data_names]
-        column = W.Layout(display="flex", flex_flow="column", align_items="flex-start",
-                          margin="0 16px 0 0", width="auto")
-        reg = W.VBox([self.controls[n] for n in reg_names], layout=column)
-        data = W.VBox([self.controls[n] for n in data_names], layout=column)
+        reg_names = [n for n in self.controls if n not in data_names and n not in VIEW]
+        view = [self.controls[n] for n in VIEW if n in self.controls]
+
+        def column(names):
+            return W.VBox([self.controls[n] for n in names], layout=W.Layout(
+                display="flex", flex_flow="column", align_items="flex-start",
+                margin="0 12px 0 0", width="auto"))
+
+        # three short columns side by side (the panel fits a 1280×720 projector), wrapping
+        # onto two rows in a narrower window (1024 px); the same for the row of buttons
+        wrap = W.Layout(display="flex", flex_flow="row wrap", align_items="center",
+                        width="auto")
+        half = (len(data_names) + 1) // 2
+        columns = [column(reg_names)] + [column(part) for part in
+                                         (data_names[:half], data_names[half:]) if part]
         run = W.HBox([self.mode_toggle, self.play, self.play_button, self.pause_button,
-                      self.reset_button],
-                     layout=W.Layout(align_items="center"))
-        header = W.HTML(f"<b>{html.escape(self.title)}</b>") if self.title else W.HTML("")
+                      self.reset_button, *view, self.save_format, self.save_button],
+                     layout=wrap)
+        title = f"<b>{html.escape(self.title)}</b>" if self.title else ""
+        header = W.HTML(PANEL_CSS + title)
         figure = [self.canvas] if isinstance(self.canvas, W.Widget) else []  # "agg": headless
-        return W.VBox([header, W.HBox([reg, data]), run, *figure, self.status])
+        box = W.VBox([header, W.HBox(columns, layout=wrap), run, *figure, self.status])
+        box.add_class("regutils-panel")
+        return box
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -132,6 +191,10 @@ class Panel:
     def _on_control(self, change):
         name = next(n for n, w in self.controls.items() if w is change["owner"])
         if self._snapping:
+            return
+        if name in VIEW:  # the picture only: no retraining
+            self.figure.set_colormap(change["new"])
+            self._guard(self._redraw)
             return
         try:
             self._settings.replace(**{name: change["new"]})
@@ -175,6 +238,11 @@ class Panel:
     def _on_play(self, change):
         if change["new"] > change["old"]:  # (■ stop sets the counter back: no tick)
             self.tick()
+
+    def _on_save(self, _button=None):
+        exc = guarded(self.save, self.status)  # e.g. a read-only folder: a message, not a traceback
+        if exc is not None:
+            self.error = exc
 
     def _on_reset(self, _button=None):
         def reset():
@@ -238,6 +306,25 @@ class Panel:
             self.controls[name].value = value
         return self
 
+    def file_name(self, fmt="png"):
+        """The name Save gives the current figure (``save.file_name``), e.g.
+        ``penalty-panel_L2_lam0.03.png``."""
+        names = [n for n in self.controls if n not in VIEW]
+        live = self.result.epochs if self.mode == "live" and self.result is not None else None
+        return file_name(self.slug, self._settings, names, fmt, live_epoch=live)
+
+    def save(self, fmt=None, directory=None):
+        """Write the current figure as ``fmt`` ("png" or "svg"; default: the format chosen next
+        to the Save button) into ``directory`` (default ``save_dir``, else the current directory);
+        the status line says where. Returns the path. (The Save button runs this; an error there
+        becomes the status message.)"""
+        fmt = self.save_format.value if fmt is None else checks.choice("format", fmt, FORMATS)
+        folder = directory if directory is not None else self.save_dir
+        folder = os.getcwd() if folder is None else folder
+        path = write_figure(self.fig, os.path.join(folder, self.file_name(fmt)), fmt)
+        self._show_status(f"saved the figure to {path}")
+        return path
+
     def draw(self):
         """Render the figure now (``draw_idle`` only asks the front end to ask for it)."""
         self.canvas.draw()
@@ -260,20 +347,25 @@ class Panel:
         return bundle
 
     def __repr__(self):
-        fields = ", ".join(f"{n}={getattr(self._settings, n)!r}" for n in self.controls)
+        fields = ", ".join(f"{n}={getattr(self._settings, n)!r}" for n in self.controls
+                           if n not in VIEW)
         return f"{type(self).__name__}({fields})"
 
 class PenaltyPanel(Panel):
     """λ, penalty none/L1/L2, L2-in-the-loss vs decoupled weight decay."""
+    slug = "penalty-panel"
 
 class DropoutPanel(Panel):
     """p (keep), rule vanilla/inverted, test-time rule weight scaling vs Monte-Carlo (k masks)."""
+    slug = "dropout-panel"
 
 class NoisePanel(Panel):
     """σ input and σ hidden (Gaussian noise drawn afresh every epoch)."""
+    slug = "noise-panel"
 
 class CorruptionPanel(Panel):
     """8×8 digits with a share of the training labels redrawn at random (Zhang et al. 2017)."""
+    slug = "corruption-panel"
 
 DATA_CONTROLS = ("dataset", "noise", "n_train", "seed", "optimizer", "lr")
 
