@@ -86,7 +86,7 @@ def plot_update_forms(diff_sgd, diff_adam, ax=None):
     floor = 1e-18
     a, = ax.plot(np.maximum(diff_sgd, floor), label="SGD: w − η(λw + ∇L)  vs  (1 − ηλ)w − η∇L")
     b, = ax.plot(np.maximum(diff_adam, floor), label="Adam with λw in the gradient  vs  AdamW")
-    ax.axhline(1e-12, color="0.5", ls=":", lw=1)
+    ax.axhline(1e-12, color="0.5", ls=":", lw=1, label="1e-12: the notebook's assert")
     ax.set(yscale="log", xlabel="step", ylabel="max |w_A − w_B|", ylim=(floor / 3, 10),
            title="Same update for SGD, different for Adam")
     ax.legend(fontsize=7.5, loc="center right")
@@ -157,6 +157,8 @@ def plot_constraint(H, w_star, result, ax=None, legend=True):
     a["pgd_end"], = ax.plot(*result["w_constrained"], "x", color="k", ms=10, mew=2,
                             label="constrained solution", zorder=7)
     a["path"].set_visible(False)
+    a["path"].set_label("_nolegend_")  # hidden here: no empty entry in the legend
+    a["circle"].set_label("_nolegend_")  # the ball's edge: the shaded ball carries the label
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     return g
