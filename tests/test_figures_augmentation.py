@@ -24,9 +24,12 @@ def test_figures_draw_on_the_given_axes_and_return_their_artists():
 def test_transform_and_gain_figures():
     X = np.random.default_rng(0).random((12, 64))
     hooks = {"rot": ru.augment.RandomRotation(15), "elastic": ru.augment.ElasticDistortion()}
-    axes = fig_aug.plot_transforms(X, hooks, n=5)
-    assert axes.shape == (3, 5) and axes[2, 0].get_ylabel() == "elastic"
-    plt.close(axes[0, 0].figure)
+    fig, ax = plt.subplots()
+    image = fig_aug.plot_transforms(X, hooks, n=5, ax=ax)
+    assert image.axes is ax and image.get_array().shape == (3 * 9 - 1, 5 * 9 - 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["original", "rot", "elastic"]
+    np.testing.assert_array_equal(image.get_array()[:8, :8], X[0].reshape(8, 8))
+    plt.close(fig)
     fig, ax = plt.subplots()
     r = {"without": np.array([0.9, 0.8]), "a": np.array([0.92, 0.83]), "b": np.array([0.85, 0.8])}
     bars = fig_aug.plot_gains(r, ["a", "b"], ax=ax)

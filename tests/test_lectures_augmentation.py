@@ -106,3 +106,16 @@ def test_train_steps_hands_back_the_same_run_and_only_the_same():
     aug.clear_runs()
     b = aug.train_steps(Xs, ys, steps=20, seed=0)
     assert b is not a and all(np.array_equal(u, v) for u, v in zip(a.weights(), b.weights()))
+
+
+def test_nudges_beat_big_shifts_and_flips_hurt_on_other_seeds():
+    """Notebook 05 sections 2 and 3 (seeds 0, 1, 2), re-run on seeds 3, 4, 5."""
+    small = aug.augmentation_experiment({"nudge": aug.RandomNudge(0.5), "shift": ru.RandomShift(1)},
+                                        n_train=100, seeds=(3, 4, 5))
+    better = small["nudge"] - small["shift"]
+    assert better.min() > 0 and better.mean() > 2 * better.std(), better
+    gain = small["nudge"] - small["without"]
+    full = aug.augmentation_experiment({"flip": ru.RandomFlip("horizontal"),
+                                        "nudge": aug.RandomNudge(0.5)}, seeds=(3, 4, 5))
+    assert full["flip"].mean() < full["without"].mean() - 0.005
+    assert (full["nudge"] - full["without"]).mean() < gain.mean()

@@ -124,29 +124,30 @@ def plot_bishop(result, ax=None):
     ax.grid(alpha=0.3, which="both")
     return {"noisy": line, "guide": guide, "wrong": wrong}
 
-def plot_transforms(images, transforms, seed=0, n=8, axes=None):
+def plot_transforms(images, transforms, seed=0, n=8, ax=None):
     """The first ``n`` ``images`` (top row) and, one row per transform, what a fit hook makes of
-    them on one draw. ``transforms``: {label: hook(X, y, rng) -> (X, y)}. Returns the axes
-    (rows, n)."""
+    them on one draw, as one mosaic (one image, fast to draw). ``transforms``: {label:
+    hook(X, y, rng) -> (X, y)}. Returns the AxesImage."""
     images = np.asarray(images)[:n]
     n = len(images)
-    rows = 1 + len(transforms)
-    if axes is None:
-        fig, axes = plt.subplots(rows, n, figsize=(0.8 * n + 1.2, 0.85 * rows),
-                                 layout="constrained")
-        fig.suptitle("What each transform makes of the same digits (one random draw)", fontsize=10)
-    axes = np.asarray(axes).reshape(rows, n)
-    labels = np.zeros(n, dtype=int)
+    rows = [("original", images)]
     rng = checks.rng("seed", seed)
-    for r, (label, X) in enumerate([("original", images)] +
-                                   [(k, hook(images, labels, rng)[0])
-                                    for k, hook in transforms.items()]):
-        for ax, x in zip(axes[r], np.asarray(X).reshape(n, 8, 8)):
-            ax.imshow(x, cmap="gray_r", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
-    return axes
+    labels = np.zeros(n, dtype=int)
+    rows += [(k, hook(images, labels, rng)[0]) for k, hook in transforms.items()]
+    ax = _axes(ax, figsize=(0.8 * n + 1.6, 0.8 * len(rows) + 0.4))
+    mosaic = np.full((9 * len(rows) - 1, 9 * n - 1), np.nan)
+    for r, (_, X) in enumerate(rows):
+        for j, x in enumerate(np.asarray(X).reshape(n, 8, 8)):
+            mosaic[9 * r:9 * r + 8, 9 * j:9 * j + 8] = x
+    cmap = plt.get_cmap("gray_r").with_extremes(bad="0.75")   # grey lines between the digits
+    image = ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_yticks([9 * r + 3.5 for r in range(len(rows))], [k for k, _ in rows], fontsize=8)
+    ax.set_xticks([])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title("What each transform makes of the same digits (one random draw)", fontsize=10)
+    return image
 
 def plot_gains(result, names, ax=None):
     """Test-accuracy gain over no augmentation for each transform: a bar for the mean over seeds,
