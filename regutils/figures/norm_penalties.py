@@ -31,8 +31,9 @@ def plot_lambda_sweep(sweep, ax=None):
     for errs, color in ((sweep["train_err"], "C0"), (sweep["val_err"], "C1")):
         for row in errs:
             ax.plot(lams, row, ".", color=color, alpha=0.3, ms=4)
-    tr, = ax.plot(lams, sweep["train_mean"], "o-", color="C0", label="train error")
-    va, = ax.plot(lams, sweep["val_mean"], "o-", color="C1", label="validation error")
+    ax.plot([], [], ".", color="0.5", alpha=0.5, label="single seeds (faint dots)")
+    tr, = ax.plot(lams, sweep["train_mean"], "o-", color="C0", label="train error (mean)")
+    va, = ax.plot(lams, sweep["val_mean"], "o-", color="C1", label="validation error (mean)")
     best = sweep["best_index"]
     star, = ax.plot(lams[best], sweep["val_mean"][best], "*", color="k", ms=14,
                     label=f"chosen λ = {sweep['best_lam']:.2g} (smallest validation error)")
@@ -51,7 +52,9 @@ def plot_smoothness(smooth, ax=None):
     lams = np.asarray(smooth["lams"], dtype=float)
     positive = lams[lams > 0]
     x = np.where(lams > 0, lams, positive.min() / 4 if positive.size else 1.0)
-    floor = 1e-2
+    measured = np.concatenate([np.ravel(smooth[k]) for k in ("bound", "gradient", "pairs")])
+    low = measured[measured > 0].min() if np.any(measured > 0) else 1.0
+    floor = 10.0 ** (np.floor(np.log10(low)) - 1)  # a decade below the smallest non-zero value
     out = {}
     for key, label, style in (("bound", "bound ∏ₗ‖Wₗ‖₂", "o-"),
                               ("gradient", "largest ‖∂f/∂x‖₂ on the data", "s--"),
@@ -65,7 +68,12 @@ def plot_smoothness(smooth, ax=None):
     ticks = list(x)
     ax.set_xticks(ticks, [("0" if v == 0 else f"{v:g}") for v in lams])
     ax.minorticks_off()
-    ax.set(xlabel="λ (λ = 0 at the left; log scale)", ylim=(floor / 1.5, None),
+    ax.axhline(floor * 2, color="0.6", lw=0.8, ls=(0, (1, 3)))  # the broken-axis line above 0
+    ax.set_ylim(floor / 1.5, None)
+    ax.figure.canvas.draw_idle()
+    yticks = [t for t in ax.get_yticks() if t >= floor * 4 and t <= ax.get_ylim()[1]]
+    ax.set_yticks([floor] + yticks, ["0"] + [f"$10^{{{int(round(np.log10(t)))}}}$" for t in yticks])
+    ax.set(xlabel="λ (λ = 0 at the left; log scale)",
            ylabel="largest slope of f (log scale)",
            title="Small weights, a flat function (values of 0 drawn at the bottom)")
     ax.legend(fontsize=8, loc="lower left")
@@ -136,6 +144,7 @@ def plot_weight_sizes(study, keys, axes=None, tol=1e-3):
                 ylabel="‖incoming weights‖₂ (log)", ylim=(1e-14 / 3, 30),
                 title="Which units are switched off?")
     axes[0].legend(fontsize=8, loc="upper left")
+    axes[1].legend(fontsize=8, loc="lower right")
     return {"hists": hists, "units": units}
 
 def plot_unit_balls(ax=None):
