@@ -32,8 +32,14 @@ def test_smoothness_draws_zeros_at_the_floor_and_lambda_zero_at_the_left(ax):
               "pairs": np.array([[160.0, 6.0, 0.0]])}
     a = figs.plot_smoothness(smooth, ax=ax)
     x, y = a["bound"].get_xdata(), a["bound"].get_ydata()
-    assert x[0] < x[1] == 0.01 and y[-1] == 1e-2 and y[0] == 800
+    # the smallest non-zero value is 6, so a 0 is drawn a decade below its decade: at 0.1
+    assert x[0] < x[1] == 0.01 and y[-1] == 0.1 and y[0] == 800
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.01", "0.3"]
+    assert ax.get_yticklabels()[0].get_text() == "0" and ax.get_yticks()[0] == 0.1
+    assert all(t > 0.1 for t in ax.get_yticks()[1:])  # no other tick on the row of zeros
+    tiny = dict(smooth, bound=np.array([[800.0, 15.0, 3e-9]]))  # tiny values stay where they are
+    ax.clear()
+    assert figs.plot_smoothness(tiny, ax=ax)["bound"].get_ydata()[-1] == 3e-9
 
 
 def test_moved_boundaries_show_the_origin_and_one_line_per_unit():
