@@ -7,7 +7,15 @@ until it fits its training set (100 % train accuracy) or runs out of its epoch b
 - ``corruption_sweep`` — label corruption 0, 0.2, …, 1.0 (the paper's Fig. 1b, 1c);
 - ``input_variants`` — shuffled pixels, random pixels, Gaussian inputs (Fig. 1a);
 - ``regularizer_comparison`` — each explicit regularizer on true labels and on random labels
-  (the paper's Table 1 message: neither necessary nor sufficient).
+  (the paper's Table 1 message: neither necessary nor sufficient); ``true_label_accuracy`` — the
+  same settings on true labels over seeds; ``long_run`` — strong L2 on random labels for longer;
+- ``knn_predict`` / ``memorizer_comparison`` — 1-NN (a pure memorizer) and 15-NN (does not
+  memorize) on the same corrupted labels, the references for the network's test error;
+- ``early_stopping`` — label noise on the training and validation labels, the best epoch on
+  validation data, and ``fit(..., validation=, patience=)`` that stops and restores it.
+
+The runs use float32 (``DTYPE``) and a budget of ``BUDGET`` epochs on the 988 training images of
+``train_val_test_split(seed=0)``; ``Spread`` is a quantity over seeds (mean ± half the range).
 
 Conventions: p = ``keep_prob`` is the probability of KEEPING a unit; L2 is Ω = ½‖w‖² (gradient
 λw); biases are not penalized.
