@@ -10,8 +10,9 @@ sign(0) = 0; biases are not penalized unless asked; every random function takes 
     >>> net = ru.MLP([2, 64, 64, 2], keep_prob=0.8, penalty="l2", lam=1e-3, seed=0)
     >>> history = ru.fit(net, ru.SGD(lr=0.1, momentum=0.9), X, y, epochs=200)
 """
-from .augment import (Jitter, RandomFlip, RandomShift, flip_horizontal, flip_vertical, jitter,
-                      random_shift, shift)
+from .augment import (ElasticDistortion, Jitter, RandomAffine, RandomCrop, RandomFlip,
+                      RandomRotation, RandomShift, affine, crop_resize, elastic, flip_horizontal,
+                      flip_vertical, jitter, random_shift, rotate, shift)
 from .data import (DATASETS_2D, corrupt_labels, digits_split, gaussian_pixels, grid_points, load_digits,
                    make_2d, make_circles, make_moons, make_spiral, make_xor, random_pixels,
                    shuffle_pixels, train_test_split, train_val_test_split)
