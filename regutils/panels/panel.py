@@ -412,6 +412,7 @@ def corruption_panel(fraction=0.0, seed=0, epochs=None, **kwargs):
     100 epochs (``digits_settings``), about 0.6 s per new setting on a 2-core laptop.
     Left: training digits with the labels the network sees (red: corrupted, true label in
     brackets); middle: train/test loss and accuracy; right: weight histograms."""
+    fraction = checks.in_range("fraction", fraction, 0, 1)  # the slider calls it "corruption"
     changes = {"corruption": fraction, "seed": seed}
     if epochs is not None:
         changes["epochs"] = epochs
