@@ -3,6 +3,9 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+import regutils as ru
+from regutils.lectures import dropout as lec
+
 from regutils.figures import dropout as fig_drop
 
 
@@ -33,3 +36,33 @@ def test_figures_draw_on_the_given_axes_and_return_their_artists():
     assert fig_drop.plot_max_norm(mn, ax=ax5)[0].axes is ax5
     plt.close("all")
     assert dict(matplotlib.rcParams) == rcparams
+
+
+def test_subnetworks_show_test_points_the_key_and_a_colour_bar():
+    X, y = ru.make_moons(40, seed=0)
+    X_test, y_test = ru.make_moons(30, seed=1)
+    net = ru.MLP([2, 8, 8, 2], keep_prob=0.5, seed=0)
+    masks = lec.sample_masks(net, 2, seed=1)
+    out = fig_drop.plot_subnetworks(net, (X, X_test, y, y_test), masks, n_average=3, seed=2)
+    try:
+        assert len(out) == 2 + 3
+        assert all(o["test"] is not None for o in out)            # hollow test points on every panel
+        assert out[0]["legend"] is not None and all(o["legend"] is None for o in out[1:])
+        fig = out[0]["image"].axes.figure
+        bars = [a for a in fig.axes if a.get_ylabel() == "P(class 1 | x)"]
+        assert len(bars) == 1
+    finally:
+        plt.close("all")
+
+
+def test_dropout_sweep_draws_accuracy_and_test_loss():
+    result = {"keep_probs": np.array([1.0, 0.5, 0.1]), "train_acc": np.array([1.0, 0.99, 0.6]),
+              "test_acc": np.array([0.96, 0.97, 0.2]), "test_loss": np.array([0.14, 0.09, 2.0])}
+    _, axes = plt.subplots(1, 2)
+    try:
+        lines = fig_drop.plot_dropout_sweep(result, axes=axes)
+        assert lines["test"].axes is axes[0] and lines["test_loss"].axes is axes[1]
+        np.testing.assert_array_equal(lines["test_loss"].get_ydata(), result["test_loss"])
+        assert axes[1].get_yscale() == "log"
+    finally:
+        plt.close("all")

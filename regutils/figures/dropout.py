@@ -44,9 +44,12 @@ def plot_subnetworks(net, data, masks, axes=None, n_average=100, seed=0):
               + [f"mean of the\n{n} above", f"mean of {n_average}\nrandom sub-networks",
                  "all units,\nweight scaling"])
     out = []
-    for ax, model, title in zip(axes, models, titles):
-        out.append(decision_boundary(model, X_train, y_train, ax=ax))
+    for i, (ax, model, title) in enumerate(zip(axes, models, titles)):
+        out.append(decision_boundary(model, X_train, y_train, X_test, y_test, ax=ax, legend=i == 0))
         ax.set_title(title, fontsize=9)
+    fig = axes[0].figure
+    fig.colorbar(out[0]["image"], ax=list(axes[:len(out)]), shrink=0.6, pad=0.01,
+                 label="P(class 1 | x)")
     return out
 
 def plot_test_time_spread(P, P_scale, label, ax=None, what="one test point"):
@@ -160,9 +163,12 @@ def plot_max_norm(result, ax=None):
     ax.legend(fontsize=8)
     return pairs
 
-def plot_dropout_sweep(result, ax=None):
-    """Train and test accuracy at the end of training against the keep probability p."""
-    ax = _axes(ax)
+def plot_dropout_sweep(result, axes=None):
+    """Against the keep probability p, at the end of training: train and test accuracy (left)
+    and the test log-loss (right)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+    ax, ax_loss = axes
     p = result["keep_probs"]
     train, = ax.plot(p, result["train_acc"], "s-", color="C0", label="train accuracy")
     test, = ax.plot(p, result["test_acc"], "o-", color="C1", label="test accuracy")
@@ -170,4 +176,8 @@ def plot_dropout_sweep(result, ax=None):
            title="Keep probability p on digits: train vs test")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
-    return {"train": train, "test": test}
+    loss, = ax_loss.plot(p, result["test_loss"], "o-", color="C3", label="test log-loss")
+    ax_loss.set(xlabel="keep probability p (1 = no dropout)", ylabel="test log-loss (log scale)",
+                yscale="log", title="Test log-loss")
+    ax_loss.grid(alpha=0.3)
+    return {"train": train, "test": test, "test_loss": loss}

@@ -2,6 +2,7 @@
 movable λ (``L1Geometry``), subgradient descent vs ISTA, feature selection. Each takes ``ax=None``
 and returns its artists; nothing here changes matplotlib's global settings."""
 import numpy as np
+from matplotlib.ticker import MultipleLocator
 
 from .. import checks
 from ..lectures.quadratic import (H_DIAG_2D, W_STAR_L1, _diagonal, _vector, l1_path,
@@ -25,6 +26,7 @@ class L1Geometry(WeightSpaceFigure):
         self.H = np.diag(self.h)
         self.w_star = np.array(W_STAR_L1 if w_star is None else _vector("w_star", w_star, 2))
         self.ax = ax = _axes(ax)
+        ax.xaxis.set_major_locator(MultipleLocator(0.5))  # side by side, labels stay apart
         a = {"contours": contours(ax, self.H, self.w_star, extent)}
         p1 = l1_path(self.H, self.w_star, LAMS_PATH)
         p2 = l2_path(self.H, self.w_star, LAMS_PATH)
@@ -85,7 +87,7 @@ def plot_feature_weights(result, ax=None):
     ax.text((k + d - 1) / 2, 1.02, "irrelevant", ha="center", va="bottom",
             transform=ax.get_xaxis_transform(), fontsize=8)
     bars = []
-    for j, (name, label) in enumerate((("none", "no penalty"), ("l1", "L1 (proximal)"),
+    for j, (name, label) in enumerate((("none", "no penalty"), ("l1", f"L1 (proximal, λ = {result['lam']:g})"),
                                        ("l2", f"L2 (λ₂ = {result['lam_l2']:.2f})"))):
         r = result[name]
         bars.append(ax.bar(x + (j - 1) * 0.27, r["w"], 0.27, label=f"{label}: "
