@@ -211,3 +211,12 @@ def test_train_val_test_split_names_a_bad_share(kwargs, name):
     X, y = ru.make_moons(40, seed=0)
     with pytest.raises((ValueError, TypeError), match=name.replace("+", r"\+")):
         ru.train_val_test_split(X, y, **kwargs)
+
+
+def test_load_digits_reads_the_same_digits_as_scikit_learn():
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    ours, theirs = ru.load_digits(), sklearn_digits()
+    np.testing.assert_array_equal(ours.X, theirs.data / 16.0)
+    np.testing.assert_array_equal(ours.y, theirs.target)
+    assert ours.X.dtype == np.float64 and ours.y.dtype == np.int64 and ours.images.shape == (1797, 8, 8)
