@@ -19,9 +19,10 @@ def _run(label, accs, test=None, budget=6):
 
 def test_plot_corruption_draws_the_references_with_their_spread():
     rcparams = dict(matplotlib.rcParams)
-    runs = [_run(f"c{f}", [0.5, 1.0], test=[0.5, 1 - e]) for f, e in zip(lec.FRACTIONS, np.linspace(0.05, 0.9, 6))]
-    refs = {"1-NN": [lec.Spread((e, e + 0.02)) for e in np.linspace(0.02, 0.9, 6)],
-            "15-NN": [lec.Spread((0.03, 0.05))] * 6}
+    n = len(lec.FRACTIONS)
+    runs = [_run(f"c{f}", [0.5, 1.0], test=[0.5, 1 - e]) for f, e in zip(lec.FRACTIONS, np.linspace(0.05, 0.9, n))]
+    refs = {"1-NN": [lec.Spread((e, e + 0.02)) for e in np.linspace(0.02, 0.9, n)],
+            "15-NN": [lec.Spread((0.03, 0.05))] * n}
     _, axes = plt.subplots(1, 2)
     lines = figs.plot_corruption(runs, lec.FRACTIONS, references=refs, axes=axes)
     assert len(lines) == 4 and all(line.axes in axes for line in lines)       # network, 2 refs, epochs
@@ -37,7 +38,7 @@ def test_plot_long_run_marks_the_budget_and_the_highest_point():
     lines = figs.plot_long_run(run, budget=3, ax=ax)
     assert lines[0].axes is ax and lines[1].get_xdata()[0] == 3
     assert "60 % at epoch 3" in lines[3].get_label()
-    assert ax.get_title().startswith("Never 100 %")
+    assert ax.get_title().startswith("Not 100 % within")
 
 
 def test_plot_early_stopping_shows_the_best_and_the_stopping_epoch():

@@ -58,8 +58,8 @@ def plot_corruption(runs, fractions=FRACTIONS, references=None, axes=None):
         axes[0].fill_between(fractions, mean - half, mean + half, color=color, alpha=0.2, lw=0)
     axes[0].axhline(0.9, color="gray", ls=":", lw=1, label="chance (90 % error)")
     axes[0].set(xlabel="label corruption (share of labels redrawn)", ylabel="test error",
-                ylim=(0, 1), title="Test error rises with corruption"
-                + (": the network's is a memorizer's" if references else ""))
+                ylim=(0, 1), title="Test error vs corruption"
+                + (": the network errs like a memorizer (1-NN)" if references else ""))
     axes[0].legend(loc="upper left", fontsize=8)
     b = axes[1].plot(fractions, ep, "s-", color="C2")
     axes[1].set(xlabel="label corruption (share of labels redrawn)",
@@ -78,7 +78,8 @@ def plot_variant_images(X, y, kinds=("true labels", "shuffled pixels", "random p
     for row, kind in zip(axes, kinds):
         Xk, yk, _, _ = variant_data(kind, X[:n], y[:n], X[:1], y[:1], seed)
         digit_grid(Xk, yk, ncols=n, nrows=1, axes=row)
-        row[0].text(-0.6, 0.5, kind, transform=row[0].transAxes, ha="right", va="center",
+        name = "original images" if kind == "true labels" else kind  # every row keeps its true labels
+        row[0].text(-0.6, 0.5, name, transform=row[0].transAxes, ha="right", va="center",
                     fontsize=9)
     return axes
 
@@ -130,8 +131,8 @@ def plot_long_run(run, budget, ax=None):
     lines += ax.plot(h["epoch"][best], acc[best], "v", color="C4", ms=7,
                      label=f"highest: {100 * acc[best]:.0f} % at epoch {h['epoch'][best]}")
     ax.set(xlabel="epoch", ylabel="training accuracy (random labels)", ylim=(0, 1.03),
-           title=(f"100 % at epoch {run.epochs_to_fit}" if run.fitted else "Never 100 %")
-                 + f": {100 * acc[-1]:.0f} % after {h['epoch'][-1]} epochs")
+           title=(f"100 % at epoch {run.epochs_to_fit}" if run.fitted
+                  else f"Not 100 % within {h['epoch'][-1]} epochs: {100 * acc[-1]:.0f} % at the end"))
     ax.title.set_fontsize(10)
     ax.legend(loc="lower right", fontsize=8)
     return lines
@@ -147,7 +148,7 @@ def plot_early_stopping(result, ax=None):
     lines += ax.plot(h["epoch"], h["val_acc"], color="C2", label="validation (noisy labels)")
     lines += ax.plot(h["epoch"], h["test_acc"], color="C1", lw=2, label="test (true labels)")
     lines.append(ax.axvline(result.best_epoch, color="C2", ls="--", lw=1,
-                            label=f"best validation loss: epoch {result.best_epoch}"))
+                            label=f"lowest validation loss (not drawn): epoch {result.best_epoch}"))
     lines.append(ax.axvline(result.stopped_epoch, color="gray", ls=":", lw=1,
                             label=f"patience stops: epoch {result.stopped_epoch}"))
     ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.03),

@@ -33,7 +33,7 @@ from ..train import History, fit, one_blas_thread
 from .digits import N_CLASSES, train_digits
 
 
-FRACTIONS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+FRACTIONS = (0.0, 0.2, 0.4, 0.6, 1.0)
 
 def epochs_to_fit(history, target=1.0):
     """The first epoch at which the training accuracy reached ``target`` (None if it never did)."""
