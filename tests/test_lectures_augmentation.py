@@ -119,3 +119,35 @@ def test_nudges_beat_big_shifts_and_flips_hurt_on_other_seeds():
                                         "nudge": aug.RandomNudge(0.5)}, seeds=(3, 4, 5))
     assert full["flip"].mean() < full["without"].mean() - 0.005
     assert (full["nudge"] - full["without"]).mean() < gain.mean()
+
+
+def test_train_steps_is_train_digits_evaluated_only_at_the_end():
+    """train_steps skips the per-epoch evaluation of train_digits; the weights are the same."""
+    from regutils.lectures.digits import train_digits
+    X_train, _, y_train, _ = ru.digits_split()
+    Xs, ys = aug.subset(X_train, y_train, 50, seed=2)
+    aug.clear_runs()
+    for hook in (None, aug.RandomNudge(0.5)):
+        a = aug.train_steps(Xs, ys, steps=20, seed=2, augment=hook)
+        b, _ = train_digits(Xs, ys, hidden=(128,), optimizer="adam", lr=1e-3, batch_size=32,
+                            epochs=10, augment=hook, seed=2)
+        assert all(np.array_equal(u, v) for u, v in zip(a.weights(), b.weights()))
+
+
+def test_noisy_training_averages_the_weights_after_burn_in():
+    """The average kept by the optimizer is the one a per-epoch callback would take."""
+    X, y = aug.linear_data(20, 3, seed=1)
+    w, b = aug.noisy_training(X, y, 0.3, epochs=60, burn_in=20, seed=1)
+    net = ru.MLP([3, 1], loss="mse", input_sigma=0.3, seed=1)
+    dense = next(l for l in net.layers if isinstance(l, ru.Dense))
+    Ws, bs = [], []
+
+    def keep(epoch, net, history):
+        if epoch > 20:
+            Ws.append(dense.params["W"][:, 0].copy())
+            bs.append(dense.params["b"][0])
+
+    ru.fit(net, ru.SGD(lr=0.05), X, y, epochs=60, seed=1, callbacks=keep)
+    assert len(Ws) == 40
+    np.testing.assert_allclose(w, np.mean(Ws, axis=0), rtol=1e-12, atol=1e-14)
+    assert b == pytest.approx(np.mean(bs), rel=1e-12)

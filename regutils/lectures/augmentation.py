@@ -26,7 +26,7 @@ from ..model import MLP
 from ..optim import SGD, Adam
 from ..progress import progress
 from ..train import fit, one_blas_thread
-from .digits import train_digits
+from .digits import N_CLASSES
 from .quadratic import ridge
 
 
@@ -58,9 +58,14 @@ def train_steps(X, y, steps=1000, batch_size=32, augment=None, seed=0):
     key = (hash(X.tobytes()), X.shape, hash(y.tobytes()), steps, batch_size, repr(augment), seed)
     if key not in _RUNS:
         epochs = max(1, round(steps / math.ceil(len(y) / batch_size)))
-        _RUNS[key], _ = train_digits(X, y, hidden=(128,), optimizer="adam", lr=1e-3,
-                                     batch_size=batch_size, epochs=epochs, augment=augment,
-                                     seed=seed)
+        # the net and optimizer of ``train_digits(X, y, hidden=(128,), optimizer="adam",
+        # lr=1e-3, ...)``, but evaluated only after the last epoch (eval_every=epochs: the same
+        # weights, without a pass over the training set after every epoch that nobody reads)
+        net = MLP([X.shape[1], 128, N_CLASSES], seed=seed)
+        with one_blas_thread():
+            fit(net, Adam(1e-3), X, y, epochs=epochs, batch_size=batch_size, seed=seed,
+                augment=augment, eval_every=epochs)
+        _RUNS[key] = net
     return _RUNS[key]
 
 class RandomNudge:
@@ -186,7 +191,8 @@ def noise_experiment(sigmas=(0.0, 0.1, 0.2, 0.3, 0.5), where="input", data=None,
         if key not in _RUNS:
             net = MLP([2, *hidden, 2], hidden_sigma=sigma if where == "hidden" else 0.0, seed=seed)
             hook = Jitter(sigma) if where == "input" and sigma > 0 else None
-            fit(net, Adam(lr=lr), Xtr, ytr, epochs=epochs, seed=seed, augment=hook)
+            fit(net, Adam(lr=lr), Xtr, ytr, epochs=epochs, seed=seed, augment=hook,
+                eval_every=epochs)                 # only the final net is used
             _RUNS[key] = net
         net = _RUNS[key]
         out["nets"].append(net)
@@ -288,13 +294,19 @@ def noisy_training(X, y, sigma, epochs=6000, burn_in=1000, lr=0.05, seed=0):
     dense = next(l for l in net.layers if isinstance(l, Dense))
     total = {"W": 0.0, "b": 0.0, "n": 0}
 
-    def average(epoch, net, history):
-        if epoch > burn_in:
-            total["W"] = total["W"] + dense.params["W"][:, 0]
-            total["b"] = total["b"] + dense.params["b"][0]
-            total["n"] += 1
+    class AveragingSGD(SGD):
+        """SGD that adds the weights after every step past ``burn_in`` to their running sum
+        (full batch: step t ends epoch t), so ``fit`` need not evaluate after every epoch."""
 
-    fit(net, SGD(lr=lr), X, y, epochs=epochs, seed=seed, callbacks=average)
+        def step(self, params, grads):
+            super().step(params, grads)
+            self.t = getattr(self, "t", 0) + 1
+            if self.t > burn_in:
+                total["W"] = total["W"] + dense.params["W"][:, 0]
+                total["b"] = total["b"] + dense.params["b"][0]
+                total["n"] += 1
+
+    fit(net, AveragingSGD(lr=lr), X, y, epochs=epochs, seed=seed, eval_every=epochs)
     return total["W"] / total["n"], float(total["b"] / total["n"])
 
 @one_blas_thread()
