@@ -61,22 +61,25 @@ def plot_per_class(per_class, per_class_flipped, ax=None, survive=0.8):
     return {"plain": plain, "flipped": flipped, "line": line}
 
 def plot_with_without(results, ax=None):
-    """Test accuracy without and with each augmentation (one dot per seed, bar = mean).
-    ``results``: {label: {"without": (S,), "with": (S,)}}. Returns the list of bar containers."""
+    """Test accuracy without and with each augmentation: one dot per seed and the mean as a bar
+    mark (no filled bars: the axis does not start at 0, and a bar's length would exaggerate a gap
+    of a point or two). ``results``: {label: {"without": (S,), "with": (S,)}}. Returns the list
+    of mean marks."""
     ax = _axes(ax, figsize=(8, 3))
-    bars = []
+    marks = []
     for i, (label, r) in enumerate(results.items()):
         for j, (key, color) in enumerate((("without", "C7"), ("with", "C2"))):
             x = 3 * i + j
-            bars.append(ax.bar(x, r[key].mean(), 0.8, color=color,
-                               label=f"{key} augmentation" if i == 0 else None))
-            ax.plot(np.full(len(r[key]), x), r[key], "k.", ms=4)
+            marks += ax.plot([x - 0.35, x + 0.35], [r[key].mean()] * 2, color=color, lw=3,
+                             label=f"{key} augmentation (mean)" if i == 0 else None)
+            ax.plot(np.full(len(r[key]), x), r[key], ".", color=color, mec="k", mew=0.5, ms=6)
     ax.set_xticks([3 * i + 0.5 for i in range(len(results))], list(results), fontsize=8)
     lo = min(min(r["without"].min(), r["with"].min()) for r in results.values())
     ax.set(ylabel="test accuracy", ylim=(max(0.0, lo - 0.05), 1.0),
-           title="Test accuracy without and with augmentation (dots: seeds)")
+           title="Test accuracy without and with augmentation (dots: seeds; the axis does not start at 0)")
+    ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return bars
+    return marks
 
 def plot_jitter(X, y, sigma, n_copies=5, seed=0, ax=None):
     """The training points (black edges) and ``n_copies`` jittered copies x + σε of each (small,
