@@ -26,7 +26,7 @@ from ..model import MLP
 from ..optim import SGD, Adam
 from ..progress import progress
 from ..train import fit, one_blas_thread
-from .digits import N_CLASSES
+from .digits import train_digits
 from .quadratic import ridge
 
 
@@ -58,14 +58,10 @@ def train_steps(X, y, steps=1000, batch_size=32, augment=None, seed=0):
     key = (hash(X.tobytes()), X.shape, hash(y.tobytes()), steps, batch_size, repr(augment), seed)
     if key not in _RUNS:
         epochs = max(1, round(steps / math.ceil(len(y) / batch_size)))
-        # the net and optimizer of ``train_digits(X, y, hidden=(128,), optimizer="adam",
-        # lr=1e-3, ...)``, but evaluated only after the last epoch (eval_every=epochs: the same
-        # weights, without a pass over the training set after every epoch that nobody reads)
-        net = MLP([X.shape[1], 128, N_CLASSES], seed=seed)
-        with one_blas_thread():
-            fit(net, Adam(1e-3), X, y, epochs=epochs, batch_size=batch_size, seed=seed,
-                augment=augment, eval_every=epochs)
-        _RUNS[key] = net
+        # evaluated only after the last epoch: nobody reads the per-epoch numbers
+        _RUNS[key], _ = train_digits(X, y, hidden=(128,), optimizer="adam", lr=1e-3,
+                                     batch_size=batch_size, epochs=epochs, augment=augment,
+                                     seed=seed, eval_every=epochs)
     return _RUNS[key]
 
 class RandomNudge:

@@ -18,14 +18,16 @@ N_CLASSES = 10
 def train_digits(X, y, X_test=None, y_test=None, hidden=(512,), optimizer="sgd", lr=0.05,
                  momentum=0.9, batch_size=32, epochs=100, penalty="none", lam=0.0, prox_l1=0.0,
                  keep_prob=1.0, rule="inverted", augment=None, until=None, seed=0,
-                 dtype=np.float64):
+                 dtype=np.float64, validation=None, patience=None, eval_every=1):
     """Train an MLP D-``hidden``-10 (ReLU) on digits X (N, D), labels y (N,); returns (net, history).
 
     optimizer: "sgd" (``SGD(lr, momentum)``) or "adam" (``Adam(lr)``). ``penalty``/``lam``: λΩ(w)
     in the loss (L̃ = L + λΩ: L2 ½‖w‖², L1 ‖w‖₁ by its subgradient λ·sign(w)); ``prox_l1``: L1 by
     the proximal step after every update instead (exact zeros). ``keep_prob``: dropout p (keep)
     after every hidden layer, with ``rule`` "inverted" or "vanilla". ``X_test``/``y_test``: also
-    recorded in the history every epoch. ``augment``, ``until``: as in ``regutils.fit``.
+    recorded in the history every epoch. ``augment``, ``until``, ``validation``, ``patience``
+    (early stopping) and ``eval_every`` (``epochs`` records only the last one: the same weights,
+    without a pass over the data after every epoch): as in ``regutils.fit``.
     """
     checks.choice("optimizer", optimizer, ("sgd", "adam"))
     net = MLP([X.shape[1], *hidden, N_CLASSES], keep_prob=keep_prob, rule=rule, penalty=penalty,
@@ -36,7 +38,8 @@ def train_digits(X, y, X_test=None, y_test=None, hidden=(512,), optimizer="sgd",
         opt = Adam(lr, prox_l1=prox_l1)
     with one_blas_thread():
         history = fit(net, opt, X, y, X_test, y_test, epochs=epochs, batch_size=batch_size,
-                      seed=seed, augment=augment, until=until)
+                      seed=seed, augment=augment, until=until, validation=validation,
+                      patience=patience, eval_every=eval_every)
     return net, history
 
 

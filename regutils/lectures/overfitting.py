@@ -319,21 +319,17 @@ def train_net(X_train, y_train, X_test=None, y_test=None, epochs=BUDGET, hidden=
               momentum=0.9, batch_size=32, lam=0.0, seed=0, dtype=np.float32, validation=None,
               patience=None, stop_at_fit=False, eval_every=1):
     """The network of ``run_digits`` (the same initial weights for the same ``seed``), trained by
-    ``regutils.fit`` with its validation and early-stopping options; returns (net, history).
+    ``train_digits`` with its validation and early-stopping options; returns (net, history).
 
     ``validation=(X_val, y_val)`` records ``val_loss`` / ``val_acc`` every epoch; with
     ``patience=k`` the run stops once the validation loss has not improved for k epochs and
     the weights of the best epoch come back (``history.best_epoch``).
     """
-    epochs = checks.integer("epochs", epochs, minimum=1)
-    net = MLP([np.shape(X_train)[1], hidden, N_CLASSES], penalty="l2", lam=lam, seed=seed,
-              dtype=dtype)
     until = (lambda h: h["train_acc"][-1] >= 1.0) if stop_at_fit else None
-    with one_blas_thread():
-        h = fit(net, SGD(lr, momentum=momentum), X_train, y_train, X_test, y_test, epochs=epochs,
-                batch_size=batch_size, seed=seed, validation=validation, patience=patience,
-                until=until, eval_every=eval_every)
-    return net, h
+    return train_digits(X_train, y_train, X_test, y_test, hidden=(hidden,), lr=lr,
+                        momentum=momentum, batch_size=batch_size, epochs=epochs, penalty="l2",
+                        lam=lam, until=until, seed=seed, dtype=dtype, validation=validation,
+                        patience=patience, eval_every=eval_every)
 
 
 @dataclass
