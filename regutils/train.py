@@ -25,7 +25,8 @@ def one_blas_thread():
 
     The lecture's networks are small (200 × 64 matrices): BLAS threads only wait for each other,
     and on a busy 2-core laptop they make training 5-30× slower. One thread also makes the printed
-    numbers independent of the number of cores.
+    numbers independent of the number of cores. (OpenBLAS keeps this setting per thread: a
+    block applies to the thread that runs it.)
     """
     controller = _blas_controller()
     if controller is None:  # pragma: no cover
@@ -53,10 +54,13 @@ class History(dict):
     training set in test mode), ``test_loss`` / ``test_acc`` when test data are given, and whatever
     the callbacks return. Every list has one entry per recorded epoch: a key missing from one
     record is NaN there. ``h.rng``: the random stream of the run, which ``fit(history=h)``
-    continues.
+    continues; ``h.start_loss`` / ``h.start_size``: the loss and ‖w‖ at the start of the run,
+    against which a continued run is checked for divergence too (so that ten runs of 10 epochs
+    are one run of 100 in this as well).
     """
 
     rng = seed = None  # the run's random stream and the seed it came from (set by fit)
+    start_loss = start_size = None  # the divergence references (set by fit)
 
     def record(self, **values):
         """Append one row; keys seen before but missing here get NaN, new keys NaN before."""
@@ -177,8 +181,9 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
     net.train()
     start = history.epochs
     last = start + epochs
-    size0 = max(_norm(params), 1.0)
-    loss0 = None
+    if history.start_size is None:
+        history.start_size = max(_norm(params), 1.0)
+    size0, loss0 = history.start_size, history.start_loss
     best = (np.inf, start, None)  # (validation loss, epoch, weights): none better yet
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(start + 1, last + 1):
@@ -192,7 +197,8 @@ def fit(net, optimizer, X, y, X_test=None, y_test=None, epochs=100, batch_size=N
             total, count = 0.0, 0
             for Xb, yb in batches:
                 loss, grads = net.loss_and_grads(Xb, yb)
-                loss0 = max(loss, 1.0) if loss0 is None else loss0
+                if loss0 is None:
+                    loss0 = history.start_loss = max(loss, 1.0)
                 if not loss < BLOW_UP * loss0:  # NaN fails this too
                     _diverged(net, optimizer, epoch, f"the loss became {loss:.3g}")
                 optimizer.step(params, grads)

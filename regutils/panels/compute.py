@@ -184,6 +184,16 @@ class _Run:
                 self.history[key] = [values[i] for i in keep]
             self.record_every *= 2
 
+    def drop_off_grid(self):
+        """Drop the records between the recording grid (every ``record_every`` epochs) made by a
+        short step, except the last one (``fit`` counts the epochs on from it)."""
+        epochs = self.history["epoch"]
+        keep = [i for i, e in enumerate(epochs)
+                if e % self.record_every == 0 or i == len(epochs) - 1]
+        if len(keep) < len(epochs):
+            for key, values in self.history.items():
+                self.history[key] = [values[i] for i in keep]
+
     def step(self, n_epochs):
         """Train ``n_epochs`` more epochs with ``regutils.fit`` (warm start: the history, the
         optimizer's state and the batch stream go on); raises TrainingDiverged on NaN/inf."""
@@ -193,12 +203,13 @@ class _Run:
             eval_every=self.record_every)
         self.epoch += n_epochs
 
-    def result(self, seconds=0.0):
-        """A ``Result`` of the network as it is now."""
+    def result(self, seconds=0.0, resolution=None):
+        """A ``Result`` of the network as it is now (the map on a ``resolution``² grid: by
+        default the settings')."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._result(seconds)
+            return self._result(seconds, resolution or self.settings.resolution)
 
-    def _result(self, seconds):
+    def _result(self, seconds, resolution):
         s, d, net = self.settings, self.data, self.net
         if self.history["epoch"][-1] != self.epoch:
             self._record()
@@ -212,9 +223,9 @@ class _Run:
                    "zero_share": float(np.mean(np.abs(flat) < ZERO_TOL))}
         proba = None
         if d.extent is not None:
-            grid = grid_points(d.extent, s.resolution, s.dtype)
+            grid = grid_points(d.extent, resolution, s.dtype)
             proba = net.predict_proba(grid, test_rule=s.test_rule, k=s.k, seed=seed)[:, 1]
-            proba = proba.reshape(s.resolution, s.resolution).astype(np.float32)
+            proba = proba.reshape(resolution, resolution).astype(np.float32)
         history = {key: np.array(values) for key, values in self.history.items()}
         return Result(settings=s, epochs=self.epoch, history=history, weights=weights,
                       proba=proba, metrics=metrics, seconds=seconds)
@@ -227,7 +238,7 @@ class Result:
     (R, R) P(class 1 | x) on the grid (row 0 at the bottom) or None for digits; ``metrics``:
     train_acc, test_acc (with ``test_rule``), gap = train − test, l2 = ‖w‖₂, l1 = ‖w‖₁ (all
     weights, no biases), zero_share = share of |w| < 1e-3; ``seconds``: training and prediction
-    time."""
+    time; ``done``: False for a preview of a run still training (``training``)."""
 
     settings: Settings
     epochs: int
@@ -236,17 +247,52 @@ class Result:
     proba: np.ndarray
     metrics: dict
     seconds: float = 0.0
+    done: bool = True
 
 def train(settings):
     """Compare mode: train a fresh network of ``settings`` for ``settings.epochs`` epochs (same
     initial weights, same data and the same masks/noise stream for the same seed) and return its
     ``Result``. Deterministic. Raises TrainingDiverged if the loss becomes NaN or infinite."""
+    for result in training(settings):
+        pass
+    return result
+
+def training(settings, first=None, every=0.15, steps=False, first_epochs=2):
+    """``train(settings)`` step by step: yields a preview ``Result`` (``done=False``) of the
+    network so far once ``first`` seconds have passed and then every ``every`` seconds, and the
+    final one (``done=True``, the same as ``train``'s) last. ``first=None``: no previews.
+
+    The network trains ``record_every`` epochs at a time (the history is recorded at the same
+    epochs either way); with previews the first step is only ``first_epochs`` long, so the first
+    picture comes early (its record, off the recording grid, is dropped again afterwards). A
+    preview is skipped when the end seems nearer than a preview costs. Previews with the
+    Monte-Carlo rule evaluate the map on a grid of half the resolution.
+    ``steps=True`` also yields None after every step without a preview (a panel then runs the
+    training in steps on the kernel's event loop, see ``jobs``)."""
     start = time.perf_counter()
+    every_n = settings.record_every
     with one_blas_thread():
         run = _Run(settings)
-        run.step(settings.epochs)
+        frame, shown = start, 0
+        while run.epoch < settings.epochs:
+            t0, before = time.perf_counter(), run.epoch
+            n = first_epochs if first is not None and run.epoch == 0 else every_n - run.epoch % every_n
+            run.step(min(n, settings.epochs - run.epoch))
+            run.drop_off_grid()
+            if run.epoch >= settings.epochs:
+                break
+            now = time.perf_counter()
+            left = (now - t0) / (run.epoch - before) * (settings.epochs - run.epoch)
+            if first is not None and now - frame >= (every if shown else first) and left > 0.02:
+                coarse = settings.test_rule == "mc"
+                result = run.result(now - start, resolution=settings.resolution // 2 if coarse
+                                    else None)
+                yield dataclasses.replace(result, done=False)
+                frame, shown = time.perf_counter(), shown + 1
+            elif steps:
+                yield None
         result = run.result()  # the predictions (k masks with Monte-Carlo) count in the time
-    return dataclasses.replace(result, seconds=time.perf_counter() - start)
+    yield dataclasses.replace(result, seconds=time.perf_counter() - start)
 
 class Explorer:
     """``train`` with an LRU cache keyed by the frozen settings: a result seen before comes back
@@ -263,9 +309,13 @@ class Explorer:
             self._cache.move_to_end(settings)
             return self._cache[settings]
         self.misses += 1
-        result = train(settings)
+        return self.store(train(settings))
+
+    def store(self, result):
+        """Keep ``result`` (trained elsewhere, e.g. in the background) under its settings."""
         if self.maxsize:
-            self._cache[settings] = result
+            self._cache[result.settings] = result
+            self._cache.move_to_end(result.settings)
             while len(self._cache) > self.maxsize:
                 self._cache.popitem(last=False)
         return result

@@ -1,0 +1,187 @@
+"""What makes the panels quick, checked for being the same thing, only quicker: the blitted
+picture equals a full draw pixel for pixel, previews end in the very network ``train`` gives,
+the PNG frames decode to the pixels drawn, and work in steps on an event loop stays cancellable.
+(The speed itself is measured by benchmarks/bench_panels.py and tests/browser/test_speed.py.)"""
+import asyncio
+import io
+import threading
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+import regutils as ru
+from regutils import panels
+from regutils.panels import canvas as canvas_module
+from regutils.panels.compute import train, training
+from regutils.panels.jobs import Job
+from regutils.panels.settings import Settings, digits_settings
+from regutils.train import _blas_controller, one_blas_thread
+
+
+def full_draw(panel):
+    """The canvas's pixels after a full draw (the numbers line hidden, as on the canvas)."""
+    f = panel.figure
+    f.numbers.set_visible(False)
+    try:
+        FigureCanvasAgg.draw(panel.canvas)
+    finally:
+        f.numbers.set_visible(True)
+    return np.asarray(panel.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("make, changes", [
+    (lambda: panels.penalty_panel(n_train=100, epochs=30, canvas="agg"),
+     [("lam", 0.1), ("penalty", "l1"), ("lam", 1e-5), ("noise", 0.4), ("colormap", "cividis"),
+      ("lr", 10.0), ("lr", 0.01)]),   # lr=10 diverges: the message instead of a picture
+    (lambda: panels.corruption_panel(epochs=4, canvas="agg"), [("corruption", 0.5), ("seed", 2)]),
+])
+def test_the_blitted_picture_is_a_full_draw_pixel_for_pixel(make, changes):
+    panel = make()
+    kinds = []
+    for name, value in changes:
+        panel.set(**{name: value})
+        kinds.append(panel.figure.render(panel.canvas))
+        blitted = np.asarray(panel.canvas.buffer_rgba()).copy()
+        np.testing.assert_array_equal(blitted, full_draw(panel), err_msg=f"after {name}={value}")
+    assert "blit" in kinds  # (and not only full draws: the cached background is used)
+
+
+def test_previews_end_in_the_network_train_gives():
+    for s in (Settings(n_train=100, epochs=55, penalty="l2", lam=1e-3),
+              Settings(n_train=100, epochs=40, keep_prob=0.5, test_rule="mc", k=5),
+              digits_settings(corruption=0.5, epochs=6)):
+        results = list(training(s, first=0.0, every=0.0))
+        previews, final = results[:-1], results[-1]
+        assert previews and not any(r.done for r in previews) and final.done
+        epochs = [r.epochs for r in results]
+        assert epochs == sorted(set(epochs)) and epochs[0] == 2 and epochs[-1] == s.epochs
+        expected = train(s)
+        for a, b in zip(final.weights, expected.weights):
+            np.testing.assert_array_equal(a, b)
+        for key in expected.history:  # recorded at the same epochs: the preview's record went
+            np.testing.assert_array_equal(final.history[key], expected.history[key])
+        assert final.metrics == expected.metrics
+        if s.is_2d:
+            np.testing.assert_array_equal(final.proba, expected.proba)
+
+
+def test_training_in_steps_is_one_run_also_for_divergence():
+    X, y = ru.make_moons(100, noise=0.2, seed=0)
+    runs = []
+    for chunks in ([60], [10] * 6):
+        net, opt = ru.MLP([2, 16, 2], seed=0), ru.Adam(lr=0.01)
+        history = ru.History()
+        for n in chunks:
+            ru.fit(net, opt, X, y, epochs=n, seed=1, history=history, eval_every=10)
+        runs.append((net, history))
+    (a, ha), (b, hb) = runs
+    for wa, wb in zip(a.weights(), b.weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert ha == hb and ha.start_size == hb.start_size and ha.start_loss == hb.start_loss
+
+
+def test_png_frames_decode_to_the_pixels_drawn():
+    rgba = np.random.default_rng(0).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(canvas_module.png_bytes(rgba))))
+    np.testing.assert_array_equal(decoded, rgba)
+    # the panel's ipympl canvas: a diff frame over the last one gives the new picture
+    panel = panels.penalty_panel(n_train=100, epochs=20)
+    panel.canvas.syncing_data_url = False
+    frames = []
+    panel.canvas.send_binary = frames.append  # (what ipympl sends to the browser)
+    panel.figure.render(panel.canvas)
+    panel.set(lam=0.1)
+    assert len(frames) >= 2 and panel.canvas._image_mode == "diff"
+    composed = np.asarray(Image.open(io.BytesIO(frames[0])))
+    for frame in frames[1:]:  # as the browser paints them: unchanged pixels are transparent
+        frame = np.asarray(Image.open(io.BytesIO(frame)))
+        composed = np.where(frame[..., 3:] > 0, frame, composed)
+    np.testing.assert_array_equal(composed, np.asarray(panel.canvas.buffer_rgba()))
+
+
+def test_one_blas_thread_applies_to_the_thread_that_runs_it():
+    """OpenBLAS keeps its thread count per thread: a panel's training in a thread (no event
+    loop) limits its own thread, and leaves the main thread's setting alone."""
+    controller = _blas_controller()
+    if controller is None:
+        pytest.skip("no threadpoolctl")
+
+    def threads():
+        return controller.select(user_api="blas").info()[0]["num_threads"]
+
+    before, seen = threads(), {}
+
+    def worker():
+        with one_blas_thread():
+            seen["inside"] = threads()
+        seen["after"] = threads()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen == {"inside": 1, "after": before} and threads() == before
+    with one_blas_thread():
+        assert threads() == 1
+    assert threads() == before
+
+
+def test_a_job_runs_in_steps_on_the_event_loop_and_can_be_cancelled():
+    order = []
+
+    def steps(name, n):
+        for i in range(n):
+            order.append((name, i))
+            yield None
+
+    async def main():
+        a = Job(steps("a", 5), order.append)
+        b = Job(steps("b", 3), order.append)
+        assert a.loop is not None and order == []  # nothing ran yet: the loop runs the steps
+        await asyncio.sleep(0.05)
+        assert a.done.is_set() and b.done.is_set()
+        c = Job(steps("c", 100), order.append)
+        await asyncio.sleep(0)
+        c.cancel()
+        await asyncio.sleep(0.05)
+        return c
+
+    c = asyncio.run(main())
+    assert order[:4] == [("a", 0), ("b", 0), ("a", 1), ("b", 1)]  # interleaved
+    assert len([o for o in order if o[0] == "c"]) < 100 and c.done.is_set()
+
+
+def test_in_a_kernel_a_newer_slider_value_drops_the_run_in_progress():
+    async def main():
+        panel = panels.penalty_panel(n_train=100, epochs=150, canvas="agg", background=True)
+        first = panel.update_count
+        panel.controls["lam"].value = 0.1     # starts training in steps on the loop
+        panel.controls["lam"].value = 1e-2    # before any step: the first run is dropped
+        while panel.result is None or panel.result.settings.lam != 1e-2 or not panel.result.done:
+            await asyncio.sleep(0.01)
+        return panel, first
+
+    panel, first = asyncio.run(main())
+    assert panel.settings.replace(lam=0.1) not in panel.explorer  # never finished
+    assert panel.result.settings == panel.settings and "trained" in panel.status.value
+    assert panel.update_count > first
+    np.testing.assert_array_equal(panel.result.weights[0], train(panel.settings).weights[0])
+
+
+def test_in_a_kernel_live_training_ticks_on_the_loop_and_takes_slider_moves():
+    async def main():
+        panel = panels.penalty_panel(penalty="l2", lam=0.0, n_train=100, canvas="agg")
+        panel.play()
+        await asyncio.sleep(0.3)
+        assert panel.playing and panel.live.epoch > 0
+        panel.controls["lam"].value = 0.1
+        await asyncio.sleep(0.2)
+        assert panel.live.net.penalty.lam == 0.1 and "λ = 0.1 from epoch" in panel.status.value
+        panel.pause()
+        epoch = panel.live.epoch
+        await asyncio.sleep(0.2)
+        return panel, epoch
+
+    panel, epoch = asyncio.run(main())
+    assert not panel.playing and panel.live.epoch == epoch and panel.error is None
