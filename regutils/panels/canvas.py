@@ -2,8 +2,13 @@
 ``matplotlib.figure.Figure`` (no pyplot, no ``%matplotlib widget``), and the guard that turns an
 error in a callback into a message instead of a traceback."""
 import html
+import struct
 import sys
+import types
 import warnings
+import zlib
+
+import numpy as np
 
 IPYMPL = "module://ipympl.backend_nbagg"
 
@@ -42,12 +47,48 @@ def ipympl_canvas(fig):
         warnings.simplefilter("ignore", DeprecationWarning)
         canvas = Canvas(fig)
         FigureManager(canvas, 0)
+    canvas.get_diff_image = types.MethodType(_get_diff_image, canvas)
     canvas.header_visible = False
     canvas.footer_visible = False
     canvas.toolbar_visible = False
     canvas.resizable = False
     canvas.capture_scroll = False
     return canvas
+
+
+def png_bytes(rgba, level=1):
+    """``rgba`` (H, W, 4) uint8 as PNG: no row filters and a fast deflate. For the panels' diff
+    frames (mostly zeros) that is 3-4× quicker to encode than Pillow's adaptive filters, for a
+    file about as small; any PNG decoder reads it."""
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 4 * w + 1), np.uint8)  # each row starts with its filter type: 0, none
+    rows[:, 1:] = rgba.reshape(h, 4 * w)
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + chunk(b"IEND", b""))
+
+
+def _get_diff_image(self):
+    """matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` (3.11), encoded by ``png_bytes``:
+    the frame ipympl sends, with the pixels unchanged since the last frame left transparent."""
+    if not self._png_is_old:
+        return None
+    pixels = np.asarray(self.get_renderer().buffer_rgba())
+    buff = pixels.view(np.uint32).squeeze(2)
+    if (self._force_full or buff.shape != self._last_buff.shape
+            or (pixels[:, :, 3] != 255).any()):
+        self.set_image_mode("full")
+        output = buff
+    else:
+        self.set_image_mode("diff")
+        output = np.where(buff != self._last_buff, buff, 0)
+    self._last_buff = buff.copy()
+    self._force_full = False
+    self._png_is_old = False
+    return png_bytes(output.view(np.uint8).reshape((*output.shape, 4)))
 
 
 def attach_canvas(fig, kind="ipympl"):

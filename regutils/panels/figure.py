@@ -1,7 +1,10 @@
 """The one figure of an explorer panel (``PanelFigure``) and its numbers line: built once, then
 updated in place from a ``Result`` and its ``Data`` (``regutils.panels.compute``)."""
+from collections import OrderedDict
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from .. import checks
 from ..plots import (BOUNDARY_ALPHA, BOUNDARY_CMAP, CLASS_COLORS, CLASS_EDGE_COLORS,
@@ -14,13 +17,35 @@ POINTS_KEY = (f"{CLASS_SYMBOLS[0]} class 0   {CLASS_SYMBOLS[1]} class 1   "
               "filled: train, hollow: test")
 
 
-def format_numbers(metrics):
-    """The numbers line of a panel: train/test accuracy, their gap, ‖w‖₂, ‖w‖₁ and the share of
-    weights with |w| < 1e-3 (``Result.metrics``)."""
+def format_numbers(metrics, epoch=None, weights=()):
+    """The numbers line of a panel: (the epoch,) train/test accuracy, their gap, ‖w‖₂, ‖w‖₁, the
+    share of weights with |w| < 1e-3 (``Result.metrics``) and each layer's ‖Wᵢ‖₂ (``weights``)."""
     m = metrics
-    return (f"train acc {m['train_acc']:.3f}   test acc {m['test_acc']:.3f}   "
+    layers = "   ".join(f"‖W{i}‖₂ {np.sqrt(np.sum(w.astype(np.float64) ** 2)):.2f}"
+                        for i, w in enumerate(weights, 1))
+    return (("" if epoch is None else f"epoch {epoch}   ")
+            + f"train acc {m['train_acc']:.3f}   test acc {m['test_acc']:.3f}   "
             f"gap {m['gap']:+.3f}   ‖w‖₂ {m['l2']:.2f}   ‖w‖₁ {m['l1']:.1f}   "
-            f"|w| < 1e-3: {100 * m['zero_share']:.1f} %")
+            f"|w| < 1e-3: {100 * m['zero_share']:.1f} %" + (f"   ·   {layers}" if layers else ""))
+
+
+def _over_white(name):
+    """Colormap ``name`` as it looks at ``BOUNDARY_ALPHA`` over the white axes, opaque: the
+    same picture as an image with that alpha, drawn in one pass instead of two (colour and
+    alpha are resampled separately otherwise)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    colors = colormaps[name](np.linspace(0, 1, 256))
+    colors[:, :3] = BOUNDARY_ALPHA * colors[:, :3] + (1 - BOUNDARY_ALPHA)
+    return ListedColormap(colors, name=name)
+
+
+def nice_ceil(value):
+    """The smallest round number (1, 1.5, 2, 3, 5 × 10ⁿ) at or above ``value`` > 0."""
+    scale = 10.0 ** np.floor(np.log10(value))
+    return float(next(m for m in (1, 1.5, 2, 3, 5, 10) if m * scale >= value * (1 - 1e-12))
+                 * scale)
 
 
 class PanelFigure:
@@ -36,9 +61,16 @@ class PanelFigure:
     The figure is a plain ``matplotlib.figure.Figure`` (never registered with pyplot); attach any
     canvas to it (Agg for tests, ipympl's in a panel). Updates only call ``set_data``,
     ``set_offsets``, ``set_text``, ``set_xlim``/``set_ylim``: the number of artists stays the same.
+
+    ``render(canvas)`` draws it by blitting: the artists a result changes (``dynamic_artists``)
+    over a cached picture of everything else (axes, ticks, labels), which is redrawn only when it
+    changed (new axis limits, size or resolution). Most of a full draw is text: blitting draws the
+    same pixels several times faster. The loss axis and, in live mode, the epoch axis end at round
+    values (``nice_ceil``), so that their ticks and the cached picture rarely change.
     """
 
     N_BINS = 41  # odd: 0 sits in the middle of a bin
+    BACKGROUNDS = 6  # cached backgrounds (1.3 MB each at the default size)
     N_DIGITS = 20
     DIGIT_COLS = 5
     MAX_TEST_POINTS = 200
@@ -61,7 +93,7 @@ class PanelFigure:
         if kind == "2d":
             self.ax_main = ax = fig.add_subplot(gs[:, 0])
             self.image = ax.imshow(np.full((2, 2), 0.5), origin="lower", extent=(0, 1, 0, 1),
-                                   cmap=colormap, vmin=0, vmax=1, alpha=BOUNDARY_ALPHA,
+                                   cmap=_over_white(colormap), vmin=0, vmax=1,
                                    interpolation="bilinear", aspect="auto")
             # (one artist per class and role, each with a single colour and marker: an update
             # only sets offsets, and Agg draws them as markers; per-point paths in one artist
@@ -91,20 +123,24 @@ class PanelFigure:
         # redrawn on every slider move)
         for ax, metric, label in ((self.ax_loss, "loss", "loss L"),
                                   (self.ax_acc, "acc", "accuracy")):
-            self.curves[f"train_{metric}"], = ax.plot([], [], color="C0", lw=1.4, label="train")
-            self.curves[f"test_{metric}"], = ax.plot([], [], color="C1", lw=1.4, label="test")
-            ax.text(0.02, 0.96, label, transform=ax.transAxes, fontsize=8, va="top")
+            # (the curves over the frame and the labels under the curves: the labels and the
+            # frame then belong to the cached background, see render)
+            self.curves[f"train_{metric}"], = ax.plot([], [], color="C0", lw=1.4, label="train",
+                                                      zorder=2.6)
+            self.curves[f"test_{metric}"], = ax.plot([], [], color="C1", lw=1.4, label="test",
+                                                     zorder=2.6)
+            ax.text(0.02, 0.96, label, transform=ax.transAxes, fontsize=8, va="top", zorder=1.9)
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(4))
             ax.tick_params(labelsize=7, pad=1, length=2)
             ax.grid(alpha=0.3)
         self.ax_loss.tick_params(labelbottom=False)
         self.ax_loss.text(0.60, 1.03, "— train", color="C0", transform=self.ax_loss.transAxes,
-                          fontsize=8.5, fontweight="bold")
+                          fontsize=8.5, fontweight="bold", zorder=1.9)
         self.ax_loss.text(0.82, 1.03, "— test", color="C1", transform=self.ax_loss.transAxes,
-                          fontsize=8.5, fontweight="bold")
+                          fontsize=8.5, fontweight="bold", zorder=1.9)
         self.ax_acc.text(0.98, 0.04, "epoch →", transform=self.ax_acc.transAxes, fontsize=8,
-                         ha="right", va="bottom")
+                         ha="right", va="bottom", zorder=1.9)
         self.ax_acc.set_ylim(0.0 if kind == "digits" else 0.4, 1.02)
         self.ax_hist, self.hists, self.hist_titles = [], [], []
         for i in range(n_layers):
@@ -113,13 +149,23 @@ class PanelFigure:
                                         fill=True, color="C0", alpha=0.8))
             ax.axvline(0, color="k", lw=0.5, alpha=0.5)
             ax.set_yticks([])
+            for side in ("top", "left", "right"):  # a baseline, no box (fewer lines to redraw)
+                ax.spines[side].set_visible(False)
             ax.tick_params(labelsize=7, pad=1, length=2)
-            self.hist_titles.append(ax.set_title("", fontsize=8, pad=2))
+            # (a text at a fixed place above the axes, not ax.set_title: a title is placed by
+            # Axes.draw, and render draws it without drawing its axes)
+            self.hist_titles.append(ax.text(0.5, 1.0, "", fontsize=8, ha="center", va="baseline", zorder=0.5,
+                                            transform=offset_copy(ax.transAxes, fig, y=4,
+                                                                  units="points")))
             self.ax_hist.append(ax)
         self.weight_ranges = None
         if weight_ranges is not None:
             self.set_weight_ranges(weight_ranges)
         self._data = None
+        # the pictures without the dynamic artists, by what they depend on (the last few: a
+        # slider that moves between two loss scales finds both)
+        self._backgrounds = OrderedDict()
+        self.full_draws = self.blits = 0
 
     def set_weight_ranges(self, ranges):
         """Fix the histogram bins of layer i to [-ranges[i], ranges[i]] (41 bins)."""
@@ -133,14 +179,12 @@ class PanelFigure:
         checks.choice("colormap", colormap, COLORMAPS)
         self.colormap = colormap
         if self.kind == "2d":
-            self.image.set_cmap(colormap)
+            self.image.set_cmap(_over_white(colormap))
 
     @staticmethod
     def nice_range(weights):
         """A round bound a little above max |w| (1, 1.5, 2, 3, 5 × 10ⁿ), for the histograms."""
-        top = max(float(np.max(np.abs(weights))), 1e-6) * 1.1
-        scale = 10.0 ** np.floor(np.log10(top))
-        return float(next(m for m in (1, 1.5, 2, 3, 5, 10) if m * scale >= top) * scale)
+        return nice_ceil(max(float(np.max(np.abs(weights))), 1e-6) * 1.1)
 
     # -- updates ----------------------------------------------------------------------------
     def set_data(self, data):
@@ -200,8 +244,7 @@ class PanelFigure:
         if self.kind == "2d":
             self.image.set_data(result.proba)
             rule = "weight scaling" if s.test_rule == "scale" else f"MC, k = {s.k}"
-            self.main_title.set_text(title or f"P(class 1 | x) at epoch {result.epochs}, {rule}\n"
-                                              + POINTS_KEY)
+            self.main_title.set_text(title or f"P(class 1 | x), {rule}\n" + POINTS_KEY)
         else:
             share = float(np.mean(data.corrupted))
             self.main_title.set_text(title or "training images and the labels the network sees\n"
@@ -209,12 +252,19 @@ class PanelFigure:
         h = result.history
         for key, line in self.curves.items():
             line.set_data(h["epoch"], h[key])
-        xmax = max(float(h["epoch"][-1]), float(s.epochs), 1.0)
-        self.ax_loss.set_xlim(0, xmax)
+        last = max(float(h["epoch"][-1]), 1.0)
+        # compare mode: the budget; live mode: a round number past it, so the ticks change rarely
+        self.ax_loss.set_xlim(0, s.epochs if last <= s.epochs else nice_ceil(last))
         losses = np.r_[h["train_loss"], h["test_loss"]]
         losses = losses[np.isfinite(losses)]
         top = float(losses.max()) if losses.size else 1.0
-        self.ax_loss.set_ylim(0, max(top * 1.05, 1e-3))
+        # a round top that grows as needed and shrinks only once the curves fill less than
+        # a fifth of it: settings then share one scale (they compare at a glance), and moving
+        # a slider rarely changes the ticks (and the cached background)
+        top = nice_ceil(max(top * 1.05, 1e-3))
+        current = self.ax_loss.get_ylim()[1]
+        if not 0.2 * current <= top <= current:
+            self.ax_loss.set_ylim(0, top)
         if self.weight_ranges is None:  # the first result fixes the bins
             self.set_weight_ranges([self.nice_range(w) for w in result.weights])
         for i, (w, stairs) in enumerate(zip(result.weights, self.hists)):
@@ -223,9 +273,89 @@ class PanelFigure:
             stairs.set_data(counts, edges)
             self.ax_hist[i].set_ylim(0, max(counts.max(), 1) * 1.08)
             n_in, n_out = w.shape
-            self.hist_titles[i].set_text(f"W{i + 1} ({n_in}×{n_out}), ‖W{i + 1}‖₂ = "
-                                         f"{np.sqrt(np.sum(w.astype(np.float64) ** 2)):.2f}")
-        self.numbers.set_text(format_numbers(result.metrics))
+            self.hist_titles[i].set_text(f"W{i + 1} ({n_in}×{n_out})")  # (‖Wᵢ‖₂: numbers line)
+        self.numbers.set_text(format_numbers(result.metrics, result.epochs, result.weights))
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _changing(self):
+        """The artists every result changes: the curves, the histograms, and for the 2-D sets
+        the heat map and the points over it."""
+        main = [self.image, *self.train_points, *self.test_points] if self.kind == "2d" else []
+        return main + list(self.curves.values()) + self.hists
+
+    def dynamic_artists(self):
+        """What ``render`` draws over the cached background, in the order ``Axes.draw`` would:
+        per axes the changing artists and whatever a full draw puts over them (the frame, the
+        histograms' 0 line), sorted by zorder (stable). Not the axes' ticks and titles: they lie
+        outside the axes, where nothing changing is drawn."""
+        changing = set(self._changing())
+        out = []
+        for ax in [self.ax_main, self.ax_loss, self.ax_acc, *self.ax_hist]:
+            mine = [a for a in ax.get_children() if a in changing]
+            if not mine:
+                continue
+            low = min(a.get_zorder() for a in mine)
+            outside = {ax.xaxis, ax.yaxis, ax.title, ax._left_title, ax._right_title, ax.patch}
+            over = [a for a in ax.get_children() if a not in changing and a not in outside
+                    and a.get_zorder() > low
+                    and not (a in ax.spines.values() and not (ax.axison and ax.get_frame_on()))]
+            out += sorted(mine + over, key=lambda a: a.get_zorder())
+        return out
+
+    def _background_key(self, renderer):
+        """What the picture without the dynamic artists depends on: the renderer (size, dpi),
+        the axis limits that carry ticks (not the histograms' heights: they have no y axis; not
+        the 2-D map's limits: it has no ticks), the titles, and for the digits the images and
+        labels shown."""
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_loss, self.ax_acc)]
+        digits = (self.ax_main.get_xlim(), self.ax_main.get_ylim(), id(self._data),
+                  self.image.get_visible()) if self.kind == "digits" else ()
+        return (renderer.width, renderer.height, *limits,
+                *(ax.get_xlim() for ax in self.ax_hist), self.main_title.get_text(),
+                *(t.get_text() for t in self.hist_titles), self.main_title.get_visible(),
+                *digits)
+
+    def render(self, canvas):
+        """Draw the figure onto ``canvas`` (an Agg canvas: ipympl's, or Agg itself) by blitting,
+        and hand it to the canvas (``canvas.blit()``: ipympl then sends the changed pixels).
+        Returns "blit", or "full" when the background had to be drawn first.
+
+        The numbers line is left out: a panel shows it as text above the canvas (a line of
+        text costs about 8 ms to render in Agg); saved figures (``savefig``) have it.
+        Not thread-safe: a panel calls it under its lock."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = canvas.get_renderer()
+        key = self._background_key(renderer)
+        kind = "blit"
+        dynamic = self.dynamic_artists()
+        cached = self._backgrounds.get(key)
+        if cached is None or cached[1] is not renderer:
+            hidden = dynamic + [self.numbers]
+            shown = [a.get_visible() for a in hidden]
+            for a in hidden:
+                a.set_visible(False)
+            try:
+                FigureCanvasAgg.draw(canvas)  # the background only: no picture is sent yet
+            finally:
+                for a, visible in zip(hidden, shown):
+                    a.set_visible(visible)
+            renderer = canvas.get_renderer()
+            self._backgrounds[self._background_key(renderer)] = (
+                canvas.copy_from_bbox(self.fig.bbox), renderer)
+            while len(self._backgrounds) > self.BACKGROUNDS:
+                self._backgrounds.popitem(last=False)
+            kind = "full"
+            self.full_draws += 1
+        else:
+            self._backgrounds.move_to_end(key)
+            canvas.restore_region(cached[0])
+            self.blits += 1
+        for artist in dynamic:
+            if artist.get_visible():
+                artist.draw(renderer)
+        canvas.blit(self.fig.bbox)
+        return kind
 
     def n_artists(self, ticks=True):
         """How many artists the figure holds (the memory test checks it stays constant).
