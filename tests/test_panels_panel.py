@@ -5,6 +5,7 @@ figure keeps the same number of artists and that the process memory stays within
 """
 import gc
 import os
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -138,8 +139,9 @@ def test_each_control_changes_the_figure_in_place(kind, no_new_pyplot_figures):
     for name, value in CHANGES[kind]:
         before, updates = snapshot(panel), panel.update_count
         panel.controls[name].value = value
+        panel.wait()  # (with the ipympl canvas a new setting trains in a background thread)
         assert panel.error is None, (name, panel.status.value)
-        assert panel.update_count == updates + 1
+        assert panel.update_count >= updates + 1 and panel.result.done
         assert getattr(panel.settings, name) == value
         assert differs(before, snapshot(panel)), f"moving {name} did not change the figure"
         assert artists(panel) == same_artists and panel.figure.n_artists(ticks=False) == count
@@ -171,10 +173,12 @@ def test_an_error_in_a_callback_is_a_message_and_the_panel_recovers():
     panel = panels.penalty_panel(optimizer="sgd", epochs=60, **FAST)
     good = snapshot(panel)
     panel.controls["lr"].value = 10.0  # diverges: NaN loss
+    panel.wait()
     assert isinstance(panel.error, ru.TrainingDiverged)
     assert "⚠" in panel.status.value and "diverged" in panel.status.value
     assert "Traceback" not in panel.status.value and "smaller η" in panel.status.value
     panel.controls["lr"].value = 0.05
+    panel.wait()
     assert panel.error is None and "⚠" not in panel.status.value
     assert panel.result.settings.lr == 0.05
     assert differs(good, snapshot(panel))
@@ -183,28 +187,48 @@ def test_an_error_in_a_callback_is_a_message_and_the_panel_recovers():
 
 def test_live_divergence_pauses_and_the_next_tick_starts_over():
     panel = panels.penalty_panel(optimizer="sgd", **FAST)
-    panel.mode_toggle.value = "live"
-    panel.play.playing = True
-    panel.controls["lr"].value = 10.0
-    for _ in range(30):
-        panel.play.value += 1
-        if panel.error is not None:
-            break
-    assert isinstance(panel.error, ru.TrainingDiverged) and not panel.play.playing
+    panel.play()  # live training in a thread
+    assert panel.mode == "live" and panel.playing
+    panel.controls["lr"].value = 10.0  # applied by the live thread before its next tick
+    deadline = time.monotonic() + 30
+    while panel.playing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert isinstance(panel.error, ru.TrainingDiverged) and not panel.playing
+    panel.pause()
     panel.controls["lr"].value = 0.1
-    panel.play.value += 1
+    panel.tick()
     assert panel.error is None and panel.live.epoch == panel.epochs_per_tick
     assert "started over" in panel.status.value or "restarted" in panel.status.value
+
+
+def test_sliders_moved_while_playing_reach_the_running_network():
+    panel = panels.penalty_panel(penalty="l2", lam=0.0, **FAST)
+    panel.play()
+    time.sleep(0.3)
+    panel.controls["lam"].value = 0.1
+    deadline = time.monotonic() + 10
+    while "λ = 0.1 from epoch" not in panel.status.value and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert panel.live.net.penalty.lam == 0.1 and panel.playing
+    assert "λ = 0.1 from epoch" in panel.status.value
+    epoch = panel.live.epoch
+    time.sleep(0.3)
+    assert panel.live.epoch > epoch  # still training
+    panel.pause()
+    epoch, updates = panel.live.epoch, panel.update_count
+    time.sleep(0.2)
+    assert not panel.playing and panel.live.epoch == epoch and panel.update_count == updates
+    assert panel.error is None, panel.status.value
 
 
 # -- live mode --------------------------------------------------------------------------------
 def test_play_trains_and_sliders_change_the_running_network():
     panel = panels.penalty_panel(penalty="l2", lam=0.0, **FAST)
-    panel.play.value += 1  # the first tick switches to live mode (epoch 0)
+    panel.tick()  # the first tick switches to live mode (epoch 0)
     assert panel.mode == "live" and panel.live.epoch == 0
     before = snapshot(panel)
     for _ in range(5):
-        panel.play.value += 1
+        panel.tick()
     assert panel.live.epoch == 5 * panel.epochs_per_tick
     assert differs(before, snapshot(panel))
     net = panel.live.net
@@ -213,11 +237,12 @@ def test_play_trains_and_sliders_change_the_running_network():
     assert panel.live.epoch == 5 * panel.epochs_per_tick
     norm = panel.result.metrics["l2"]
     for _ in range(10):
-        panel.play.value += 1
+        panel.tick()
     assert panel.result.metrics["l2"] < norm  # "turn on L2 and watch the weights shrink"
     panel.reset_button.click()
     assert panel.live.epoch == 0 and panel.result.epochs == 0
     panel.mode_toggle.value = "compare"
+    panel.wait()
     assert panel.live is None and panel.result.epochs == panel.settings.epochs
 
 
@@ -243,12 +268,13 @@ def test_500_updates_leak_no_figures_artists_or_memory(no_new_pyplot_figures):
                 panel.controls["penalty"].value = penalties[(i // 10) % 3]
             else:
                 panel.controls["lam"].value = lams[i % 4]
+            panel.wait()
         elif i % 25 == 0:
             panel.controls["lam"].value = lams[(i // 25) % 4]
         elif i % 97 == 0:
             panel.reset_button.click()
         else:
-            panel.play.value += 1
+            panel.tick()
         assert panel.error is None, panel.status.value
 
     # warm-up: both modes once, so caches, fonts and the live trainer exist

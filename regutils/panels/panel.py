@@ -15,18 +15,27 @@ notebook's folder (the kernel's working directory, or ``save_dir``), named after
 settings (``save.file_name``: ``penalty-panel_L2_lam0.03.png``); the status line says where.
 The 2-D panels also offer the heat map in cividis, colour-blind safe (``colormap="cividis"``, the
 "colours" control).
+
+Speed (measured by ``benchmarks/bench_panels.py`` and the browser test): the figure is drawn by
+blitting (``PanelFigure.render``: only what a result changes is redrawn); with the ipympl canvas a
+new setting trains in a background thread, so the kernel stays free for the next key press, and
+a first picture of the network part-way through training comes after ``preview_after`` seconds,
+then one every ``preview_every`` seconds, until the final one (the same network as without
+previews). ``set()`` waits for the final picture; ``wait()`` does too.
 """
 import html
 import os
+import threading
 import time
 
 from .. import checks
 from .canvas import attach_canvas, close_widgets, error_html, guarded
-from .compute import Explorer, LiveTrainer, make_data
+from .compute import Explorer, LiveTrainer, make_data, training
 from .controls import VIEW, allowed_values, make_control
 from .figure import COLORMAPS, PanelFigure
+from .jobs import Job
 from .save import FORMATS, file_name, write_figure
-from .settings import Settings, digits_settings
+from .settings import Settings
 
 
 # (scoped to the panel) a toggle's description beside its buttons, not above them; the canvas
@@ -56,13 +65,16 @@ class Panel:
     ``widget``: the whole layout. Display the panel (last expression of a cell) to see it.
     ``colormap``: the heat map, one of ``figure.COLORMAPS`` ("RdBu_r"; "cividis" is colour-blind
     safe), also a control of the 2-D panels; ``save_dir``: where Save writes (None: the current
-    directory, which in JupyterLab is the notebook's folder).
+    directory, which in JupyterLab is the notebook's folder). ``background``: train new settings in
+    a background thread with previews ("auto": with the ipympl canvas); ``numbers``: the numbers
+    line widget; ``wait()``: until the background training is done.
     """
 
     slug = "panel"  # the start of the saved files' names
 
-    def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=60,
-                 cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None):
+    def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
+                 cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None,
+                 background="auto", preview_after=0.0, preview_every=0.15):
         import ipywidgets as W
 
         if not isinstance(settings, Settings):
@@ -73,6 +85,13 @@ class Panel:
         if save_dir is not None and not isinstance(save_dir, (str, os.PathLike)):
             checks.fail("save_dir", "a folder (str or Path) or None", save_dir, TypeError)
         self.save_dir = save_dir
+        if background != "auto":
+            checks.boolean("background", background)
+        self.background = (canvas == "ipympl") if background == "auto" else background
+        self.preview_after = checks.nonnegative("preview_after", preview_after)
+        self.preview_every = checks.positive("preview_every", preview_every)
+        self._job = None  # the compare-mode training in steps (``jobs.Job``)
+        self._live_change = ""
         self.title = title
         self.epochs_per_tick = checks.integer("epochs_per_tick", epochs_per_tick, minimum=1)
         self.explorer = Explorer(cache_size)
@@ -85,12 +104,15 @@ class Panel:
         self._snapping = False
         self.seconds = 0.0
 
+        self._lock = threading.RLock()  # the figure, the canvas and what they show
         n_layers = len(settings.hidden) + 1
         # the histogram bins are fixed by the first result (so later changes are seen against them)
         self.figure = PanelFigure(n_layers, kind="2d" if settings.is_2d else "digits",
                                   colormap=colormap)
         self.fig = self.figure.fig
         self.canvas = attach_canvas(self.fig, canvas)
+        if canvas == "ipympl":  # the front end's own redraw requests wait for a background draw
+            self.canvas.draw = _locked(self.canvas.draw, self._lock)
 
         self.controls = {}
         view = {"colormap": colormap} if settings.is_2d else {}
@@ -106,17 +128,19 @@ class Panel:
                                            style={"button_width": "84px",
                                                   "description_width": "70px"})
         self.mode_toggle.observe(self._on_mode, names="value")
-        # the timer; its own ▶ ■ buttons have no accessible names, so it stays hidden behind
-        # two named buttons
-        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval),
-                           show_repeat=False, layout=W.Layout(display="none"))
-        self.play.observe(self._on_play, names="value")
+        # live mode trains in a thread of the kernel (``play()``), one tick every ``interval``
+        # seconds at most: no timer in the browser, whose ticks would queue up behind a busy
+        # kernel, and the kernel's main thread stays free for the sliders
+        self.interval = checks.positive("interval", interval)
+        self._loop = None
+        self._pending = {}
+        self._pending_lock = threading.Lock()
         self.play_button = W.Button(description="Play", icon="play", tooltip="train (live mode)",
                                     layout=W.Layout(width="90px"))
-        self.play_button.on_click(lambda _b: setattr(self.play, "playing", True))
+        self.play_button.on_click(lambda _b: self._guard(self.play))
         self.pause_button = W.Button(description="Pause", icon="pause", tooltip="stop training",
                                      layout=W.Layout(width="90px"))
-        self.pause_button.on_click(lambda _b: setattr(self.play, "playing", False))
+        self.pause_button.on_click(lambda _b: self.pause())
         self.reset_button = W.Button(description="Reset", icon="undo", tooltip="start over",
                                      layout=W.Layout(width="90px"))
         self.reset_button.on_click(self._on_reset)
@@ -129,9 +153,12 @@ class Panel:
                                                      "a vector drawing (slides, print)"],
                                            style={"button_width": "50px"})
         self.status = W.HTML(value="")
+        # the numbers line as text above the canvas (quicker than drawing it, and selectable)
+        self.numbers = W.HTML(value="", layout=W.Layout(margin="2px 0 0 6px"))
         self._sync_enabled()
         self.widget = self._layout(W)
-        self._guard(self._redraw)  # e.g. settings that diverge: the panel opens with the message
+        # the first picture at once (e.g. settings that diverge: the panel opens with the message)
+        self._guard(lambda: self._redraw(background=False))
 
     # -- construction ---------------------------------------------------------------------
     def _layout(self, W):
@@ -152,13 +179,14 @@ class Panel:
         half = (len(data_names) + 1) // 2
         columns = [column(reg_names)] + [column(part) for part in
                                          (data_names[:half], data_names[half:]) if part]
-        run = W.HBox([self.mode_toggle, self.play, self.play_button, self.pause_button,
+        run = W.HBox([self.mode_toggle, self.play_button, self.pause_button,
                       self.reset_button, *view, self.save_format, self.save_button],
                      layout=wrap)
         title = f"<b>{html.escape(self.title)}</b>" if self.title else ""
         header = W.HTML(PANEL_CSS + title)
         figure = [self.canvas] if isinstance(self.canvas, W.Widget) else []  # "agg": headless
-        box = W.VBox([header, W.HBox(columns, layout=wrap), run, *figure, self.status])
+        box = W.VBox([header, W.HBox(columns, layout=wrap), run, self.numbers, *figure,
+                      self.status])
         box.add_class("regutils-panel")
         return box
 
@@ -180,12 +208,17 @@ class Panel:
         figure shows that there is no picture for these settings instead of the last one."""
         exc = guarded(action, self.status)
         if exc is not None:
-            self.error = exc
-            if self.play.playing:
-                self.play.playing = False
-            self.figure.show_error(f"{type(exc).__name__} (see the message below)")
-            self.canvas.draw_idle()
+            self._fail(exc)
         return exc is None
+
+    def _fail(self, exc):
+        with self._lock:
+            self.status.value = error_html(exc)
+            self.error = exc
+            self._stop_loop()
+            self.figure.show_error(f"{type(exc).__name__} (see the message below)")
+            self.numbers.value = ""
+            self._paint()
 
     # -- callbacks ------------------------------------------------------------------------
     def _on_control(self, change):
@@ -193,8 +226,9 @@ class Panel:
         if self._snapping:
             return
         if name in VIEW:  # the picture only: no retraining
-            self.figure.set_colormap(change["new"])
-            self._guard(self._redraw)
+            with self._lock:
+                self.figure.set_colormap(change["new"])
+                self._guard(self._redraw)
             return
         try:
             self._settings.replace(**{name: change["new"]})
@@ -207,6 +241,10 @@ class Panel:
             self.status.value = error_html(exc)
             self.error = exc
             return
+        if self.playing:  # the live thread applies it before its next tick
+            with self._pending_lock:
+                self._pending[name] = change["new"]
+            return
         self._guard(lambda: self._apply(**{name: change["new"]}))
 
     def _sync_enabled(self):
@@ -214,7 +252,7 @@ class Panel:
         if "k" in self.controls:
             self.controls["k"].disabled = self._settings.test_rule != "mc"
 
-    def _apply(self, **changes):
+    def _apply(self, redraw=True, **changes):
         new = self._settings.replace(**changes)
         self._settings = new
         self._sync_enabled()
@@ -222,22 +260,23 @@ class Panel:
             restarted = self.live.update(**changes)
             if restarted:
                 self._note = "new data or network: live training started over"
-        self._redraw()
+            else:
+                name = next(iter(changes))
+                self._live_change = (f"{self.controls[name].description} = "
+                                     f"{_readout(self.controls[name])} from epoch {self.live.epoch}")
+        if redraw:
+            self._redraw()
 
     def _on_mode(self, change):
         def switch():
+            self._live_change = ""
             if change["new"] == "live":
                 self.live = LiveTrainer(self._settings)
             else:
-                if self.play.playing:
-                    self.play.playing = False
+                self.pause()
                 self.live = None
             self._redraw()
         self._guard(switch)
-
-    def _on_play(self, change):
-        if change["new"] > change["old"]:  # (■ stop sets the counter back: no tick)
-            self.tick()
 
     def _on_save(self, _button=None):
         exc = guarded(self.save, self.status)  # e.g. a read-only folder: a message, not a traceback
@@ -245,16 +284,76 @@ class Panel:
             self.error = exc
 
     def _on_reset(self, _button=None):
-        def reset():
-            if self.mode == "live":
-                self.live = LiveTrainer(self._settings)
+        if self.playing:  # the live thread starts over before its next tick
+            with self._pending_lock:
+                self._pending["__reset__"] = True
+            return
+        self._guard(self._reset)
+
+    def _reset(self, redraw=True):
+        self._live_change = ""
+        if self.mode == "live":
+            self.live = LiveTrainer(self._settings)
+        if redraw:
             self._redraw()
-        self._guard(reset)
 
     def tick(self):
-        """One live step: train ``epochs_per_tick`` epochs and redraw (▶ calls it every interval).
-        In compare mode the first tick switches to live mode. An error becomes the status message."""
-        return self._guard(self._tick)
+        """One live step: train ``epochs_per_tick`` epochs and redraw (what the live thread does
+        every ``interval``). In compare mode the first tick switches to live mode. An error
+        becomes the status message. Returns False after an error."""
+        with self._lock:
+            return self._guard(self._tick)
+
+    @property
+    def playing(self):
+        """True while live training runs (▶ Play; ■ Pause stops it)."""
+        return self._loop is not None and not self._loop.done.is_set()
+
+    def play(self):
+        """Start live training: a tick every ``interval`` seconds (back to back when a tick
+        takes longer), in steps on the kernel's event loop (``jobs``), so a slider moved
+        meanwhile changes the running network before the next tick. In compare mode this
+        switches to live mode."""
+        if self.playing:
+            return
+        if self.mode != "live":
+            self.mode_toggle.value = "live"  # builds the live trainer and draws epoch 0
+        self._loop = Job(self._ticks(), self._fail)
+
+    def pause(self, wait=True):
+        """Stop live training after the tick in progress."""
+        loop = self._stop_loop()
+        if wait and loop is not None and loop.loop is None:  # (a thread: let it end)
+            loop.finish()
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+        if pending:  # moved while the last tick ran: applied now
+            self._apply_pending(pending, redraw=True)
+
+    def _stop_loop(self):
+        loop = self._loop
+        if loop is not None:
+            loop.cancel()
+        return loop
+
+    def _ticks(self):
+        while True:
+            start = time.perf_counter()
+            with self._pending_lock:
+                pending, self._pending = self._pending, {}
+            with self._lock:
+                if pending:
+                    self._apply_pending(pending)
+                if not self._guard(self._tick):
+                    return  # (_fail stopped the loop: e.g. training diverged)
+            yield max(0.002, self.interval - (time.perf_counter() - start))
+
+    def _apply_pending(self, pending, redraw=False):
+        """Apply what was moved while the live thread ran (the next tick draws it)."""
+        if pending.pop("__reset__", False):
+            self._guard(lambda: self._reset(redraw))
+        for name, value in pending.items():
+            self._guard(lambda: self._apply(redraw=redraw, **{name: value}))
 
     def _tick(self):
         if self.mode != "live":
@@ -267,31 +366,82 @@ class Panel:
         self.live.step(self.epochs_per_tick)
         self._redraw()
 
-    def _redraw(self):
-        """Show the current result. Once the browser's view of the canvas is up (ipympl then stops
-        syncing ``_data_url``), render and send the picture at once; before that, and without a
-        front end, only ``draw_idle()`` (the front end asks for the picture when it is ready).
-        Drawing at once saves the round trip of ``draw_idle`` (twice the live frame rate)."""
+    def _redraw(self, background=None):
+        """Show the current result: live, cached, or trained now (with ``background``, by
+        default the panel's: in a thread, with previews, and this returns at once)."""
         start = time.perf_counter()
+        self._cancel_job()  # a run for other settings is not shown any more
+        s = self._settings
         if self.mode == "live" and self.live is not None:
             result = self.live.result()
-            where = f"live: epoch {result.epochs}"
+            change = f" — {self._live_change}" if self._live_change else ""
+            self._show(result, f"live: epoch {result.epochs}{change}", start)
+        elif s in self.explorer:
+            self._show(self.explorer.result(s), f"{self._budget(s)}, cached", start)
+        elif self.background if background is None else background:
+            self._train_in_background(s, start)
         else:
-            cached = self._settings in self.explorer
-            result = self.explorer.result(self._settings)
-            where = (f"compare: {self._settings.epochs} epochs from the same start, "
-                     + ("cached" if cached else
-                        f"trained and evaluated in {1000 * result.seconds:.0f} ms"))
-        self.result = result
-        self.figure.show(result, make_data(self._settings))
-        if getattr(self.canvas, "syncing_data_url", True):
+            result = self.explorer.result(s)
+            self._show(result, self._trained(result), start)
+
+    @staticmethod
+    def _budget(s):
+        return f"compare: {s.epochs} epochs from the same start"
+
+    def _trained(self, result):
+        return (f"{self._budget(result.settings)}, trained and evaluated in "
+                f"{1000 * result.seconds:.0f} ms")
+
+    def _train_in_background(self, settings, start):
+        def steps():
+            for result in training(settings, self.preview_after, self.preview_every, steps=True):
+                if result is not None:
+                    with self._lock:
+                        if result.done:
+                            self.explorer.store(result)
+                            self._show(result, self._trained(result), start)
+                        else:
+                            self._show(result, f"compare: training … epoch {result.epochs} of "
+                                               f"{settings.epochs}", start)
+                yield None
+
+        self._job = Job(steps(), self._fail)
+
+    def _cancel_job(self):
+        job, self._job = self._job, None
+        if job is not None:
+            job.cancel()
+
+    def _show(self, result, where, start):
+        """Draw ``result`` and say ``where`` it comes from in the status line."""
+        with self._lock:
+            self.result = result
+            self.figure.show(result, make_data(result.settings))
+            self._paint()
+            self.update_count += 1
+            note, self._note = self._note, ""
+            self._show_status(where + (f" — {note}" if note else ""))
+            self.numbers.value = ("<span style='font-size:13px'>"
+                                  f"{html.escape(self.figure.numbers.get_text())}</span>")
+            self.seconds = time.perf_counter() - start
+
+    def _paint(self):
+        """Once the browser's view of the canvas is up (ipympl then stops syncing
+        ``_data_url``), render and send the picture at once, by blitting; before that, only
+        ``draw_idle()`` (the front end asks for the picture when it is ready)."""
+        if getattr(self.canvas, "syncing_data_url", False):
             self.canvas.draw_idle()
         else:
-            self.canvas.draw()
-        self.update_count += 1
-        note, self._note = self._note, ""
-        self._show_status(where + (f" — {note}" if note else ""))
-        self.seconds = time.perf_counter() - start
+            self.figure.render(self.canvas)
+
+    def wait(self, timeout=None):
+        """Finish the training in progress (if any): its final picture is shown when this
+        returns. (In a kernel the training runs in steps on the event loop; this runs the rest
+        of them now.)"""
+        job = self._job
+        if job is not None:
+            job.finish(timeout)
+        return self
 
     # -- programmatic use -----------------------------------------------------------------
     def set(self, **values):
@@ -304,7 +454,7 @@ class Panel:
             allowed_values(name, self.controls[name], value)
         for name, value in values.items():
             self.controls[name].value = value
-        return self
+        return self.wait()
 
     def file_name(self, fmt="png"):
         """The name Save gives the current figure (``save.file_name``), e.g.
@@ -321,19 +471,21 @@ class Panel:
         fmt = self.save_format.value if fmt is None else checks.choice("format", fmt, FORMATS)
         folder = directory if directory is not None else self.save_dir
         folder = os.getcwd() if folder is None else folder
-        path = write_figure(self.fig, os.path.join(folder, self.file_name(fmt)), fmt)
+        with self._lock:  # (savefig changes the figure's dpi while it draws)
+            path = write_figure(self.fig, os.path.join(folder, self.file_name(fmt)), fmt)
         self._show_status(f"saved the figure to {path}")
         return path
 
     def draw(self):
-        """Render the figure now (``draw_idle`` only asks the front end to ask for it)."""
-        self.canvas.draw()
+        """Render the figure now, in full (``draw_idle`` only asks the front end to ask for it)."""
+        with self._lock:
+            self.canvas.draw()
 
     def close(self):
         """Close every widget of the panel (layouts and styles too) and drop the cached results,
         the live run and the figure: a closed panel holds nothing."""
-        if self.play.playing:
-            self.play.playing = False
+        self.pause()
+        self._cancel_job()
         close_widgets(self.widget)
         close_widgets(self.canvas)
         self.explorer = Explorer(0)
@@ -351,72 +503,16 @@ class Panel:
                            if n not in VIEW)
         return f"{type(self).__name__}({fields})"
 
-class PenaltyPanel(Panel):
-    """λ, penalty none/L1/L2, L2-in-the-loss vs decoupled weight decay."""
-    slug = "penalty-panel"
+def _locked(draw, lock):
+    def locked_draw(*args, **kwargs):
+        with lock:
+            return draw(*args, **kwargs)
+    return locked_draw
 
-class DropoutPanel(Panel):
-    """p (keep), rule vanilla/inverted, test-time rule weight scaling vs Monte-Carlo (k masks)."""
-    slug = "dropout-panel"
 
-class NoisePanel(Panel):
-    """σ input and σ hidden (Gaussian noise drawn afresh every epoch)."""
-    slug = "noise-panel"
-
-class CorruptionPanel(Panel):
-    """8×8 digits with a share of the training labels redrawn at random (Zhang et al. 2017)."""
-    slug = "corruption-panel"
-
-DATA_CONTROLS = ("dataset", "noise", "n_train", "seed", "optimizer", "lr")
-
-def _settings(dataset, n_train, noise, seed, epochs, lr, optimizer, **fields):
-    base = dict(dataset=dataset, n_train=n_train, noise=noise, seed=seed, optimizer=optimizer)
-    if epochs is not None:
-        base["epochs"] = epochs
-    base["lr"] = lr if lr is not None else (0.02 if optimizer == "adam" else 0.1)
-    return Settings(**base, **fields)
-
-def penalty_panel(dataset="moons", penalty="l2", lam=1e-3, decoupled=False, n_train=200,
-                  noise=0.25, seed=0, epochs=None, lr=None, optimizer="adam", **kwargs):
-    """A panel for the norm penalties: λ (log slider, 0 and 1e-5 … 10), penalty none/L1/L2, and
-    the penalty in the loss (L̃ = L + λΩ) vs decoupled (L2: w ← (1 − ηλ)w; L1: proximal step).
-    ``epochs``: the compare-mode budget (default 150); ``lr``: η (default 0.02 for Adam, 0.1 for
-    SGD); other keyword arguments go to ``Panel`` (``cache_size``, ``interval``, ...)."""
-    s = _settings(dataset, n_train, noise, seed, epochs, lr, optimizer,
-                  penalty=penalty, lam=lam, decoupled=decoupled)
-    return PenaltyPanel(s, ("penalty", "lam", "decoupled") + DATA_CONTROLS,
-                        title="Norm penalties: L̃ = L + λΩ(w)", **kwargs)
-
-def dropout_panel(dataset="moons", keep_prob=0.5, rule="inverted", test_rule="scale", k=20,
-                  n_train=200, noise=0.25, seed=0, epochs=None, lr=None, optimizer="adam",
-                  **kwargs):
-    """A panel for dropout on both hidden layers: p (keep) 0.05 … 1, rule vanilla/inverted,
-    test-time rule weight scaling vs Monte-Carlo average over k masks."""
-    s = _settings(dataset, n_train, noise, seed, epochs, lr, optimizer,
-                  keep_prob=keep_prob, rule=rule, test_rule=test_rule, k=k)
-    return DropoutPanel(s, ("keep_prob", "rule", "test_rule", "k") + DATA_CONTROLS,
-                        title="Dropout: keep each hidden unit with probability p", **kwargs)
-
-def noise_panel(dataset="moons", input_sigma=0.0, hidden_sigma=0.0, n_train=200, noise=0.25,
-                seed=0, epochs=None, lr=None, optimizer="adam", **kwargs):
-    """A panel for noise as a regularizer: Gaussian noise σ on the inputs (augmentation) and on
-    the hidden units, drawn afresh every epoch."""
-    s = _settings(dataset, n_train, noise, seed, epochs, lr, optimizer,
-                  input_sigma=input_sigma, hidden_sigma=hidden_sigma)
-    return NoisePanel(s, ("input_sigma", "hidden_sigma") + DATA_CONTROLS,
-                      title="Noise: x + σε on the inputs, h + σε on the hidden units", **kwargs)
-
-def corruption_panel(fraction=0.0, seed=0, epochs=None, **kwargs):
-    """A panel for Zhang et al.'s random labels on the 8×8 digits: a slider for the share of
-    training labels redrawn at random (0 … 1, step 0.1); a 64-512-10 network trained with Adam for
-    100 epochs (``digits_settings``), about 0.6 s per new setting on a 2-core laptop.
-    Left: training digits with the labels the network sees (red: corrupted, true label in
-    brackets); middle: train/test loss and accuracy; right: weight histograms."""
-    fraction = checks.in_range("fraction", fraction, 0, 1)  # the slider calls it "corruption"
-    changes = {"corruption": fraction, "seed": seed}
-    if epochs is not None:
-        changes["epochs"] = epochs
-    s = digits_settings(**changes)
-    kwargs.setdefault("epochs_per_tick", 1)
-    return CorruptionPanel(s, ("corruption", "seed"),
-                           title="Random labels: the network memorizes what it is given", **kwargs)
+def _readout(widget):
+    """A control's value as its readout shows it."""
+    if hasattr(widget, "label") and getattr(widget, "options", None):
+        return widget.label
+    fmt = getattr(widget, "readout_format", "d")
+    return format(widget.value, fmt) if isinstance(widget.value, (int, float)) else str(widget.value)

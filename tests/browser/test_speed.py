@@ -1,0 +1,168 @@
+"""How quickly the panels answer in a real browser (JupyterLab + Chromium), measured as a student
+sees it, and printed as tables (test-artifacts/browser_speed.md and the session's output).
+
+- **Compare mode.** For every slider of every panel of the test notebook: a few key presses
+  (ArrowRight, so every press is a setting not seen before: no cache), each after the picture
+  has settled. Measured in the browser from the key press to the first new picture painted on
+  the canvas and to the last one (the final picture, after any previews), and the status line
+  must then say that the final network was trained.
+- **Live mode.** ▶ for 4 s: canvas paints per second; meanwhile a key press on the λ slider, and
+  the time until the status line says that the running network uses the new λ.
+
+A paint is a call of the canvas's ``drawImage`` (ipympl paints each picture it receives that way),
+so nothing here reads pixels while it measures. The targets of the issue "Panels that feel
+instant" are printed beside the numbers; a test fails only when a picture never comes (the
+numbers depend on the machine, see benchmarks/).
+"""
+import re
+import time
+
+import numpy as np
+import pytest
+
+import browserlib as B
+from browserlib import new_page
+from test_lab import PANELS, cell_index, run_notebook, shutdown_kernel
+
+CALLS = {"penalty": "penalty_panel(", "dropout": "dropout_panel(", "noise": "noise_panel(",
+         "corruption": "corruption_panel("}
+PRESSES = {"penalty": 4, "dropout": 4, "noise": 4, "corruption": 3}
+QUIET = 0.8  # s without a paint: the picture has settled
+TARGETS = {"first": 100, "corruption_first": 300, "live": 24}
+ROWS = []  # (panel, slider, first ms list, final ms list)
+LIVE = {}
+
+JS_WATCH = """
+(canvas) => {
+  const ctx = canvas.getContext('2d');
+  if (!ctx.__painted) {
+    const draw = ctx.drawImage.bind(ctx);
+    ctx.__painted = [];
+    ctx.drawImage = (...args) => { ctx.__painted.push(performance.now()); return draw(...args); };
+  }
+  window.__paints = ctx.__painted;
+  window.__key = null;
+  document.addEventListener('keydown', () => { window.__key = performance.now(); },
+                            {capture: true, once: true});
+  return true;
+}
+"""
+JS_SINCE_KEY = """
+() => window.__key === null ? null : window.__paints.filter(t => t > window.__key)
+                                                    .map(t => t - window.__key)
+"""
+JS_LAST_PAINT = "() => window.__paints.length ? performance.now() - window.__paints.at(-1) : 1e9"
+
+
+def settle(page, timeout=30):
+    """Wait until nothing was painted for QUIET seconds."""
+    B.wait_until(lambda: page.evaluate(JS_LAST_PAINT) > 1000 * QUIET, timeout, interval=0.25,
+                 what="the picture settled")
+
+
+def status_text(out):
+    return out.locator(".widget-html").last.inner_text()
+
+
+@pytest.fixture(scope="module")
+def speed_page(browser, lab, timings):
+    context, page = new_page(browser, lab)
+    run_notebook(page, lab, PANELS, timings, timeout=180)
+    yield page
+    shutdown_kernel(page)
+    context.close()
+    write_tables(timings)
+
+
+def output(page, name):
+    index = cell_index(PANELS, CALLS[name])
+    out = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea-output").last
+    out.scroll_into_view_if_needed()
+    canvas = out.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas.evaluate(JS_WATCH)
+    return out, canvas
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_key_press_to_new_and_final_picture(name, speed_page):
+    page = speed_page
+    out, canvas = output(page, name)
+    sliders = out.locator(".widget-slider")
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        if "mod-disabled" in (slider.get_attribute("class") or ""):
+            continue
+        label = slider.locator(".widget-label").first.inner_text().strip()
+        first, final = [], []
+        for _ in range(PRESSES[name]):
+            settle(page)
+            readout = slider.locator(".widget-readout").inner_text()
+            slider.locator(".noUi-handle").focus()
+            canvas.evaluate(JS_WATCH)
+            page.keyboard.press("ArrowRight")
+            time.sleep(0.6)  # (no polling meanwhile: the browser has the machine to itself)
+            if slider.locator(".widget-readout").inner_text() == readout:
+                break  # the end of the slider
+            B.wait_until(lambda: page.evaluate(JS_SINCE_KEY), 30, interval=0.25,
+                         what=f"{name}: a picture after {label} →")
+            settle(page)
+            status = status_text(out)
+            assert "⚠" not in status, status
+            assert "trained and evaluated" in status or "cached" in status, status
+            paints = page.evaluate(JS_SINCE_KEY)
+            first.append(paints[0])
+            final.append(paints[-1])
+        assert first, f"{name}: the {label} slider did not move"
+        ROWS.append((name, label, first, final))
+    assert B.errors(page) == []
+
+
+def test_live_mode_paints_and_answers_a_slider(speed_page):
+    page = speed_page
+    out, canvas = output(page, "penalty")
+    settle(page)
+    out.get_by_role("button", name="Play").click()
+    time.sleep(1.0)  # (live mode starts: epoch 0, then the ticks)
+    start = page.evaluate("() => performance.now()")
+    time.sleep(4.0)
+    painted = page.evaluate("(t0) => window.__paints.filter(t => t > t0).length", start)
+    # a slider while playing: the status line names the new λ once the kernel applied it
+    slider = out.locator(".widget-slider").filter(has_text="λ").first
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    value = slider.locator(".widget-readout").inner_text().strip()
+    t0 = time.monotonic()
+    B.wait_until(lambda: f"λ = {value} from epoch" in status_text(out), 10, interval=0.01,
+                 what="the running network to take the new λ")
+    answered = 1000 * (time.monotonic() - t0)
+    out.get_by_role("button", name="Pause").click()
+    settle(page, timeout=10)
+    LIVE.update(rate=painted / 4.0, answered=answered)
+    assert painted >= 16, f"▶: only {painted} paints in 4 s"
+    assert "⚠" not in status_text(out)
+
+
+def write_tables(timings):
+    """The tables for the README, into the timings and test-artifacts/browser_speed.md."""
+    lines = ["| panel | slider | presses | first picture median ms | first p95 ms "
+             "| final picture median ms | final p95 ms |", "|---|---|---|---|---|---|---|"]
+    for name, label, first, final in ROWS:
+        lines.append(f"| {name} | {label} | {len(first)} | {np.median(first):.0f} "
+                     f"| {np.percentile(first, 95):.0f} | {np.median(final):.0f} "
+                     f"| {np.percentile(final, 95):.0f} |")
+    two_d = [t for name, _, first, _ in ROWS if name != "corruption" for t in first]
+    digits = [t for name, _, first, _ in ROWS if name == "corruption" for t in first]
+    if two_d:
+        worst = max(np.percentile(first, 95) for name, _, first, _ in ROWS if name != "corruption")
+        lines.append(f"\n2-D sliders, key press → new picture: p95 of every press "
+                     f"{np.percentile(two_d, 95):.0f} ms, worst slider's p95 {worst:.0f} ms "
+                     f"(target ≤ {TARGETS['first']})")
+    if digits:
+        lines.append(f"corruption panel, key press → first picture: max {max(digits):.0f} ms "
+                     f"(target ≤ {TARGETS['corruption_first']})")
+    if LIVE:
+        lines.append(f"live mode: {LIVE['rate']:.1f} canvas paints/s (target ≥ {TARGETS['live']}); "
+                     f"a λ key press while playing is in use after {LIVE['answered']:.0f} ms")
+    text = "\n".join(lines)
+    (B.ARTIFACTS / "browser_speed.md").write_text(text + "\n")
+    timings.append("\n" + re.sub(r"\n\n", "\n", text))
