@@ -28,6 +28,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from regutils import panels as rw  # noqa: E402
+from regutils.panels import jobs  # noqa: E402
+
+jobs.ANY_RUNNING_LOOP = True  # this asyncio loop runs the steps, as a kernel's would
 
 PLANS = [  # panel, control, values to cycle through (each move is a new setting)
     ("penalty", "lam", [0.0, 1e-4, 1e-3, 1e-2, 0.1, 1.0]),

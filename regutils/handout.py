@@ -82,7 +82,8 @@ def widget_png(source, folder):
         exec(compile(tree, "<cell>", "exec"), namespace)
         widget = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
     png = io.BytesIO()
-    widget.fig.savefig(png, format="png", dpi=100)
+    getattr(widget, "savefig", widget.fig.savefig)(png, format="png", dpi=100)  # (a panel's
+    # savefig puts the numbers line, which it shows above the canvas, into the figure)
     if hasattr(widget, "close"):
         widget.close()
     return base64.b64encode(png.getvalue()).decode()

@@ -15,6 +15,7 @@ import regutils as ru
 from regutils import panels
 from regutils.panels import canvas as canvas_module
 from regutils.panels.compute import train, training
+from regutils.panels import jobs
 from regutils.panels.jobs import Job
 from regutils.panels.settings import Settings, digits_settings
 from regutils.train import _blas_controller, one_blas_thread
@@ -127,7 +128,43 @@ def test_one_blas_thread_applies_to_the_thread_that_runs_it():
     assert threads() == before
 
 
-def test_a_job_runs_in_steps_on_the_event_loop_and_can_be_cancelled():
+@pytest.fixture
+def kernel_like(monkeypatch):
+    """``run(coroutine)``: runs it on a fresh event loop in a fresh thread, which the panels use
+    as they use a kernel's (a fresh thread: the browser tests leave Playwright's loop set as
+    running in the main thread)."""
+    monkeypatch.setattr(jobs, "ANY_RUNNING_LOOP", True)
+
+    def run(coroutine):
+        out = {}
+
+        def target():
+            try:
+                out["value"] = asyncio.run(coroutine)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+                out["error"] = exc
+
+        t = threading.Thread(target=target)
+        t.start()
+        t.join(60)
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+    return run
+
+
+def test_outside_a_kernel_a_job_runs_in_a_thread():
+    async def main():
+        return Job(iter([None, None]), print).loop  # a running loop, but not a kernel's
+
+    out = {}
+    t = threading.Thread(target=lambda: out.update(loop=asyncio.run(main())))
+    t.start()
+    t.join(10)
+    assert out == {"loop": None}
+
+
+def test_a_job_runs_in_steps_on_the_event_loop_and_can_be_cancelled(kernel_like):
     order = []
 
     def steps(name, n):
@@ -147,12 +184,12 @@ def test_a_job_runs_in_steps_on_the_event_loop_and_can_be_cancelled():
         await asyncio.sleep(0.05)
         return c
 
-    c = asyncio.run(main())
+    c = kernel_like(main())
     assert order[:4] == [("a", 0), ("b", 0), ("a", 1), ("b", 1)]  # interleaved
     assert len([o for o in order if o[0] == "c"]) < 100 and c.done.is_set()
 
 
-def test_in_a_kernel_a_newer_slider_value_drops_the_run_in_progress():
+def test_in_a_kernel_a_newer_slider_value_drops_the_run_in_progress(kernel_like):
     async def main():
         panel = panels.penalty_panel(n_train=100, epochs=150, canvas="agg", background=True)
         first = panel.update_count
@@ -162,14 +199,14 @@ def test_in_a_kernel_a_newer_slider_value_drops_the_run_in_progress():
             await asyncio.sleep(0.01)
         return panel, first
 
-    panel, first = asyncio.run(main())
+    panel, first = kernel_like(main())
     assert panel.settings.replace(lam=0.1) not in panel.explorer  # never finished
     assert panel.result.settings == panel.settings and "trained" in panel.status.value
     assert panel.update_count > first
     np.testing.assert_array_equal(panel.result.weights[0], train(panel.settings).weights[0])
 
 
-def test_in_a_kernel_live_training_ticks_on_the_loop_and_takes_slider_moves():
+def test_in_a_kernel_live_training_ticks_on_the_loop_and_takes_slider_moves(kernel_like):
     async def main():
         panel = panels.penalty_panel(penalty="l2", lam=0.0, n_train=100, canvas="agg")
         panel.play()
@@ -183,5 +220,5 @@ def test_in_a_kernel_live_training_ticks_on_the_loop_and_takes_slider_moves():
         await asyncio.sleep(0.2)
         return panel, epoch
 
-    panel, epoch = asyncio.run(main())
+    panel, epoch = kernel_like(main())
     assert not panel.playing and panel.live.epoch == epoch and panel.error is None

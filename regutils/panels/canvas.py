@@ -136,3 +136,12 @@ def close_widgets(widget):
                 continue
             stack.extend(value if isinstance(value, (list, tuple)) else [value])
         w.close()
+
+
+def with_lock(draw, lock):
+    """``draw`` that waits for ``lock`` (the front end's own redraw requests, while a panel
+    draws from elsewhere)."""
+    def locked_draw(*args, **kwargs):
+        with lock:
+            return draw(*args, **kwargs)
+    return locked_draw

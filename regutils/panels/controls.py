@@ -113,3 +113,11 @@ def allowed_values(name, widget, value):
         checks.integer(name, value, widget.min, widget.max)
     elif hasattr(widget, "min"):  # FloatSlider
         checks.in_range(name, value, widget.min, widget.max)
+
+
+def readout(widget):
+    """A control's value as its readout shows it."""
+    if hasattr(widget, "label") and getattr(widget, "options", None):
+        return widget.label
+    fmt = getattr(widget, "readout_format", "d")
+    return format(widget.value, fmt) if isinstance(widget.value, (int, float)) else str(widget.value)

@@ -21,12 +21,12 @@ def format_numbers(metrics, epoch=None, weights=()):
     """The numbers line of a panel: (the epoch,) train/test accuracy, their gap, ‖w‖₂, ‖w‖₁, the
     share of weights with |w| < 1e-3 (``Result.metrics``) and each layer's ‖Wᵢ‖₂ (``weights``)."""
     m = metrics
-    layers = "   ".join(f"‖W{i}‖₂ {np.sqrt(np.sum(w.astype(np.float64) ** 2)):.2f}"
-                        for i, w in enumerate(weights, 1))
+    layers = " / ".join(f"{np.sqrt(np.sum(w.astype(np.float64) ** 2)):.2f}" for w in weights)
+    layers = f"‖Wᵢ‖₂ {layers}" if layers else ""
     return (("" if epoch is None else f"epoch {epoch}   ")
             + f"train acc {m['train_acc']:.3f}   test acc {m['test_acc']:.3f}   "
             f"gap {m['gap']:+.3f}   ‖w‖₂ {m['l2']:.2f}   ‖w‖₁ {m['l1']:.1f}   "
-            f"|w| < 1e-3: {100 * m['zero_share']:.1f} %" + (f"   ·   {layers}" if layers else ""))
+            f"|w| < 1e-3: {100 * m['zero_share']:.1f} %" + (f"   {layers}" if layers else ""))
 
 
 def _over_white(name):
@@ -320,8 +320,8 @@ class PanelFigure:
         and hand it to the canvas (``canvas.blit()``: ipympl then sends the changed pixels).
         Returns "blit", or "full" when the background had to be drawn first.
 
-        The numbers line is left out: a panel shows it as text above the canvas (a line of
-        text costs about 8 ms to render in Agg); saved figures (``savefig``) have it.
+        The numbers line is left out (a panel shows it as text above the canvas, and hides it in
+        the figure but for ``Panel.savefig``: a line of text costs about 8 ms in Agg).
         Not thread-safe: a panel calls it under its lock."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -7,10 +7,27 @@ tick) and yields None (go on at once) or a number of seconds to wait before the 
 In a Jupyter kernel the steps run as callbacks of its asyncio loop, in the kernel's main thread:
 no thread competes for the GIL, and NumPy's BLAS keeps its one-thread setting (OpenBLAS ignores
 it in other threads, where its worker threads then spin on the second core).
-Without a running event loop (a script, the tests) a job runs in a thread instead.
+Outside a kernel (a script, the tests) a job runs in a thread instead: a loop that is merely set
+as running there (Playwright's, say) may never run the steps.
 """
 import asyncio
+import sys
 import threading
+
+ANY_RUNNING_LOOP = False
+"""True: use any running event loop, not only a Jupyter kernel's (the tests run one)."""
+
+
+def kernel_loop():
+    """The running event loop if it is a Jupyter kernel's (which runs the steps), else None."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    app = sys.modules.get("ipykernel.kernelapp")
+    if ANY_RUNNING_LOOP or (app is not None and app.IPKernelApp.initialized()):
+        return loop
+    return None
 
 
 class Job:
@@ -21,10 +38,7 @@ class Job:
         self.on_error = on_error  # called with the exception a step raised
         self.done = threading.Event()
         self._lock = threading.RLock()  # one step at a time (the loop, a thread or finish())
-        try:
-            self.loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.loop = None
+        self.loop = kernel_loop()
         if self.loop is not None:
             self.loop.call_soon(self._step_on_loop)
         else:

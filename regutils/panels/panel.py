@@ -16,22 +16,23 @@ settings (``save.file_name``: ``penalty-panel_L2_lam0.03.png``); the status line
 The 2-D panels also offer the heat map in cividis, colour-blind safe (``colormap="cividis"``, the
 "colours" control).
 
-Speed (measured by ``benchmarks/bench_panels.py`` and the browser test): the figure is drawn by
-blitting (``PanelFigure.render``: only what a result changes is redrawn); with the ipympl canvas a
-new setting trains in a background thread, so the kernel stays free for the next key press, and
-a first picture of the network part-way through training comes after ``preview_after`` seconds,
-then one every ``preview_every`` seconds, until the final one (the same network as without
-previews). ``set()`` waits for the final picture; ``wait()`` does too.
+Speed (``benchmarks/bench_panels.py``, tests/browser/test_speed.py): the figure is blitted
+(``PanelFigure.render``); with ipympl's canvas a new setting trains in steps on the kernel's
+event loop (``jobs``): the next key press is answered between two steps and drops the stale run,
+and previews (after 2 epochs, then every ``preview_every`` s) lead to the final picture, the same
+network as without them. Live training ticks on the loop too. ``set()`` / ``wait()`` return once
+the final picture is shown.
 """
+import contextlib
 import html
 import os
 import threading
 import time
 
 from .. import checks
-from .canvas import attach_canvas, close_widgets, error_html, guarded
+from .canvas import attach_canvas, close_widgets, error_html, guarded, with_lock
 from .compute import Explorer, LiveTrainer, make_data, training
-from .controls import VIEW, allowed_values, make_control
+from .controls import VIEW, allowed_values, make_control, readout
 from .figure import COLORMAPS, PanelFigure
 from .jobs import Job
 from .save import FORMATS, file_name, write_figure
@@ -60,14 +61,16 @@ class Panel:
 
     ``controls``: dict, settings field → widget (``panel.controls["lam"].value = 0.01`` moves the
     λ slider). ``settings``: the current ``Settings``; ``result``: what is drawn.
-    ``mode``: "compare" or "live"; ``tick()``: one live step (what ▶ calls every interval);
+    ``mode``: "compare" or "live"; ``tick()``: one live step; ``play()`` / ``pause()`` /
+    ``playing``: live training, a tick every ``interval`` seconds (▶ and ■);
     ``figure``: the ``PanelFigure`` (``fig``, ``canvas``); ``status``: the status line widget;
     ``widget``: the whole layout. Display the panel (last expression of a cell) to see it.
     ``colormap``: the heat map, one of ``figure.COLORMAPS`` ("RdBu_r"; "cividis" is colour-blind
     safe), also a control of the 2-D panels; ``save_dir``: where Save writes (None: the current
     directory, which in JupyterLab is the notebook's folder). ``background``: train new settings in
-    a background thread with previews ("auto": with the ipympl canvas); ``numbers``: the numbers
-    line widget; ``wait()``: until the background training is done.
+    steps, with previews, on the kernel's event loop (``jobs``; "auto": with the ipympl canvas);
+    ``preview_after`` / ``preview_every``: when the previews come (seconds); ``numbers``: the
+    numbers line widget; ``wait()``: until the final picture is shown.
     """
 
     slug = "panel"  # the start of the saved files' names
@@ -111,8 +114,9 @@ class Panel:
                                   colormap=colormap)
         self.fig = self.figure.fig
         self.canvas = attach_canvas(self.fig, canvas)
+        self.figure.numbers.set_visible(False)  # shown as text above the canvas; savefig has it
         if canvas == "ipympl":  # the front end's own redraw requests wait for a background draw
-            self.canvas.draw = _locked(self.canvas.draw, self._lock)
+            self.canvas.draw = with_lock(self.canvas.draw, self._lock)
 
         self.controls = {}
         view = {"colormap": colormap} if settings.is_2d else {}
@@ -241,7 +245,7 @@ class Panel:
             self.status.value = error_html(exc)
             self.error = exc
             return
-        if self.playing:  # the live thread applies it before its next tick
+        if self.playing:  # live training applies it before its next tick
             with self._pending_lock:
                 self._pending[name] = change["new"]
             return
@@ -263,7 +267,7 @@ class Panel:
             else:
                 name = next(iter(changes))
                 self._live_change = (f"{self.controls[name].description} = "
-                                     f"{_readout(self.controls[name])} from epoch {self.live.epoch}")
+                                     f"{readout(self.controls[name])} from epoch {self.live.epoch}")
         if redraw:
             self._redraw()
 
@@ -284,7 +288,7 @@ class Panel:
             self.error = exc
 
     def _on_reset(self, _button=None):
-        if self.playing:  # the live thread starts over before its next tick
+        if self.playing:  # live training starts over before its next tick
             with self._pending_lock:
                 self._pending["__reset__"] = True
             return
@@ -298,7 +302,7 @@ class Panel:
             self._redraw()
 
     def tick(self):
-        """One live step: train ``epochs_per_tick`` epochs and redraw (what the live thread does
+        """One live step: train ``epochs_per_tick`` epochs and redraw (what live training does
         every ``interval``). In compare mode the first tick switches to live mode. An error
         becomes the status message. Returns False after an error."""
         with self._lock:
@@ -331,10 +335,9 @@ class Panel:
             self._apply_pending(pending, redraw=True)
 
     def _stop_loop(self):
-        loop = self._loop
-        if loop is not None:
-            loop.cancel()
-        return loop
+        if self._loop is not None:
+            self._loop.cancel()
+        return self._loop
 
     def _ticks(self):
         while True:
@@ -349,7 +352,7 @@ class Panel:
             yield max(0.002, self.interval - (time.perf_counter() - start))
 
     def _apply_pending(self, pending, redraw=False):
-        """Apply what was moved while the live thread ran (the next tick draws it)."""
+        """Apply what was moved while live training ran (the next tick draws it)."""
         if pending.pop("__reset__", False):
             self._guard(lambda: self._reset(redraw))
         for name, value in pending.items():
@@ -471,10 +474,23 @@ class Panel:
         fmt = self.save_format.value if fmt is None else checks.choice("format", fmt, FORMATS)
         folder = directory if directory is not None else self.save_dir
         folder = os.getcwd() if folder is None else folder
-        with self._lock:  # (savefig changes the figure's dpi while it draws)
+        with self._lock, self._numbers_shown():  # (savefig changes the dpi while it draws)
             path = write_figure(self.fig, os.path.join(folder, self.file_name(fmt)), fmt)
         self._show_status(f"saved the figure to {path}")
         return path
+
+    def savefig(self, *args, **kwargs):
+        """``fig.savefig`` with the numbers line in the figure (the handout prints this)."""
+        with self._lock, self._numbers_shown():
+            return self.fig.savefig(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def _numbers_shown(self):
+        self.figure.numbers.set_visible(self.error is None)
+        try:
+            yield
+        finally:
+            self.figure.numbers.set_visible(False)
 
     def draw(self):
         """Render the figure now, in full (``draw_idle`` only asks the front end to ask for it)."""
@@ -502,17 +518,3 @@ class Panel:
         fields = ", ".join(f"{n}={getattr(self._settings, n)!r}" for n in self.controls
                            if n not in VIEW)
         return f"{type(self).__name__}({fields})"
-
-def _locked(draw, lock):
-    def locked_draw(*args, **kwargs):
-        with lock:
-            return draw(*args, **kwargs)
-    return locked_draw
-
-
-def _readout(widget):
-    """A control's value as its readout shows it."""
-    if hasattr(widget, "label") and getattr(widget, "options", None):
-        return widget.label
-    fmt = getattr(widget, "readout_format", "d")
-    return format(widget.value, fmt) if isinstance(widget.value, (int, float)) else str(widget.value)
