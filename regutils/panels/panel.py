@@ -424,7 +424,7 @@ class Panel:
             self.update_count += 1
             note, self._note = self._note, ""
             self._show_status(where + (f" — {note}" if note else ""))
-            self.numbers.value = ("<span style='font-size:13px'>"
+            self.numbers.value = ("<span style='font-size:13px; white-space:pre-wrap'>"
                                   f"{html.escape(self.figure.numbers.get_text())}</span>")
             self.seconds = time.perf_counter() - start
 
