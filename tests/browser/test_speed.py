@@ -21,8 +21,7 @@ import numpy as np
 import pytest
 
 import browserlib as B
-from browserlib import new_page
-from test_lab import PANELS, cell_index, run_notebook, shutdown_kernel
+from test_lab import PANELS, cell_index, panels_page  # noqa: F401 (its fixture: a kernel of our own)
 
 CALLS = {"penalty": "penalty_panel(", "dropout": "dropout_panel(", "noise": "noise_panel(",
          "corruption": "corruption_panel("}
@@ -65,12 +64,8 @@ def status_text(out):
 
 
 @pytest.fixture(scope="module")
-def speed_page(browser, lab, timings):
-    context, page = new_page(browser, lab)
-    run_notebook(page, lab, PANELS, timings, timeout=180)
-    yield page
-    shutdown_kernel(page)
-    context.close()
+def speed_page(panels_page, timings):  # noqa: F811 (the fixture imported above)
+    yield panels_page
     write_tables(timings)
 
 
