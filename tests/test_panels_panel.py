@@ -292,9 +292,15 @@ def test_500_updates_leak_no_figures_artists_or_memory(no_new_pyplot_figures):
     assert plt.get_fignums() == []
     assert len(panel.explorer) <= 16
     assert len(panel.result.history["epoch"]) <= panel.live.max_records + 1
+    # the figure keeps a bounded cache of backgrounds (blitting), which may fill up meanwhile:
+    # its full size is allowed on top of the bound, and the cache must stay within its size
+    f = panel.figure
+    backgrounds_mb = f.BACKGROUNDS * f.fig.bbox.width * f.fig.bbox.height * 4 / 2**20
+    assert len(f._backgrounds) <= f.BACKGROUNDS
+    bound = RSS_BOUND_MB + backgrounds_mb
     print(f"\n500 updates: artists {count} -> {panel.figure.n_artists()}, "
-          f"RSS {rss:.1f} MB -> {rss + grown:.1f} MB (+{grown:.1f} MB, bound {RSS_BOUND_MB} MB)")
-    assert grown < RSS_BOUND_MB
+          f"RSS {rss:.1f} MB -> {rss + grown:.1f} MB (+{grown:.1f} MB, bound {bound:.1f} MB)")
+    assert grown < bound
 
 
 def test_making_a_panel_leaves_pyplot_and_its_backend_alone():

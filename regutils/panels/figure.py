@@ -165,7 +165,6 @@ class PanelFigure:
         # the pictures without the dynamic artists, by what they depend on (the last few: a
         # slider that moves between two loss scales finds both)
         self._backgrounds = OrderedDict()
-        self.full_draws = self.blits = 0
 
     def set_weight_ranges(self, ranges):
         """Fix the histogram bins of layer i to [-ranges[i], ranges[i]] (41 bins)."""
@@ -346,11 +345,9 @@ class PanelFigure:
             while len(self._backgrounds) > self.BACKGROUNDS:
                 self._backgrounds.popitem(last=False)
             kind = "full"
-            self.full_draws += 1
         else:
             self._backgrounds.move_to_end(key)
             canvas.restore_region(cached[0])
-            self.blits += 1
         for artist in dynamic:
             if artist.get_visible():
                 artist.draw(renderer)
