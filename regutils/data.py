@@ -218,10 +218,27 @@ def gaussian_pixels(X, seed=0):
     return np.clip(X.mean() + X.std() * rng.standard_normal(X.shape), 0, 1)
 
 
-@functools.lru_cache(maxsize=16)
 def grid_points(extent, resolution=80, dtype=np.float64):
     """The (R·R, 2) points of a regular grid over ``extent`` (xmin, xmax, ymin, ymax, a tuple),
-    row by row from the bottom. Cached and read-only: a panel evaluates the same grid each time."""
+    row by row from the bottom. Cached and read-only: a panel evaluates the same grid each time.
+    ``resolution``: R, 2..2000 (2000² points are finer than any figure's pixels); ``dtype``:
+    float32 or float64."""
+    allowed = "(xmin, xmax, ymin, ymax): 4 finite numbers with xmin < xmax and ymin < ymax"
+    box = checks.finite_array("extent", extent)
+    if box.shape != (4,) or not (box[0] < box[1] and box[2] < box[3]):
+        checks.fail("extent", allowed, extent)
+    resolution = checks.integer("resolution", resolution, 2, 2000)
+    try:
+        ok = dtype is not None and np.dtype(dtype) in (np.float32, np.float64)
+    except TypeError:
+        ok = False
+    if not ok:
+        checks.fail("dtype", "float32 or float64", dtype, TypeError)
+    return _grid_points(tuple(float(v) for v in box), resolution, np.dtype(dtype))
+
+
+@functools.lru_cache(maxsize=16)
+def _grid_points(extent, resolution, dtype):
     xmin, xmax, ymin, ymax = extent
     xs = np.linspace(xmin, xmax, resolution)
     ys = np.linspace(ymin, ymax, resolution)
