@@ -8,13 +8,20 @@ the table cannot express (shapes that must match, calls in the wrong order) are 
 """
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 import regutils as ru
+from regutils import plots
 
 X2, Y2 = ru.make_moons(20, noise=0.2, seed=0)
 X64 = np.random.default_rng(0).random((12, 64))
 Y10 = np.arange(12) % 10
 W = np.ones((3, 3))
+NET = ru.MLP([2, 4, 2], seed=0)
+H = ru.History()
+for _e in (1, 2):
+    H.record(epoch=_e, train_acc=0.5, test_acc=0.5, train_loss=0.7)
+AX = Figure().add_subplot()  # not pyplot: no figure stays open
 
 # Values that are wrong for each kind of argument.
 BAD = {
@@ -44,6 +51,24 @@ BAD = {
     "penalty": ["bogus", 3, "", "L2 "],
     "array": ["w", np.array(["a"]), np.full(3, np.nan), None],
     "callable": [None, 3, "f"],
+    "extent": ["abcd", (0, np.nan, 0, 1), (0, 1, -np.inf, 1), (1, 0, 0, 1), (0, 1, 1, 1),
+               (0, 1, 0), 3, [[0, 1], [0, 1]]],            # (xmin, xmax, ymin, ymax)
+    "resolution": [-1, 0, 1, "3", 1.5, True, None, 10**5],       # an integer in 2..2000
+    "dtype": ["int64", np.int64, "bogus", None],                 # float32 or float64
+    "net": [None, "net", 3, ru.MLP([2, 4, 3], seed=0)],          # a 2-class network
+    "ax": [3, "ax", np.zeros(2), [AX]],                          # None or an Axes
+    "axes": [3, "ax", [AX, None]],                               # None or an array of Axes
+    "title": [3, ["a"], b"title"],                               # None or a string
+    "cmap": ["civdis", 3, None],
+    "marker": ["bogus", None, "oo"],
+    "history": ["h", None, {}, [1, 2], {"epoch": [1]}, {"epoch": [1, 2], "train_acc": [0.5]},
+                {"epoch": [1], "train_acc": ["a"]}, {"epoch": [1], "train_acc": [[0.5, 1]]}],
+    "weights": ["n", {}, None, {"W": ["x"]}, {"W": np.full(3, np.nan)}, [np.ones(3)]],
+    "range": [(1, 0), (0, np.nan), "ab", (0,), 3, (0, 0)],       # None or (low, high)
+    "bins": [0, -1, 1.5, "3", True, None, 10**6],                # an integer in 1..1001
+    "colors": ["red", 3, ["bogus"], [], [None]],                 # None or a colour per item
+    "grid": [0, -1, 1.5, "3", True, None, 10**4],                # an integer in 1..50
+    "digit_labels": ["X", [1, 2], 3, np.zeros((4, 2))],          # None or one per image
 }
 
 # (callable, valid keyword arguments, {argument: kind}). Positional-only data go in the kwargs.
@@ -113,7 +138,38 @@ TABLE = [
     (ru.check_penalty, {"penalty": ru.L2(0.1), "w": W}, {"w": "array", "h": "pos"}),
     (ru.check_loss, {"name": "mse", "y_hat": np.zeros((3, 2)), "y": np.zeros((3, 2))},
      {"name": "choice", "y_hat": "array", "h": "pos"}),
+    (ru.log_softmax, {"logits": np.zeros((3, 2))}, {"logits": "array"}),
+    (ru.train_val_test_split, {"X": X2, "y": Y2},
+     {"X": "X2", "y": "split_labels", "val_size": "keep", "test_size": "keep", "seed": "seed",
+      "stratify": "bool"}),
+    (ru.grid_points, {"extent": (0, 1, 0, 1)},
+     {"extent": "extent", "resolution": "resolution", "dtype": "dtype"}),
 ]
+
+# regutils.plots: checked before anything is drawn (no figure is opened by a bad call).
+PLOTS = [
+    (plots.grid_extent, {"X": X2}, {"X": "X2", "pad": "nonneg"}),
+    (plots.check_cmap, {"cmap": "RdBu_r"}, {"cmap": "cmap"}),
+    (plots.marker_path, {"marker": "o"}, {"marker": "marker"}),
+    (plots.class_paths, {"y": Y2}, {"y": "labels"}),
+    (plots.class_legend, {"ax": AX}, {"ax": "ax", "test": "bool"}),
+    (plots.probability_map, {"net": NET, "extent": (0, 1, 0, 1), "resolution": 5},
+     {"net": "net", "extent": "extent", "resolution": "resolution", "test_rule": "choice"}),
+    (plots.decision_boundary, {"net": NET, "X": X2, "y": Y2, "X_test": X2, "y_test": Y2,
+                               "resolution": 5, "test_rule": "mc", "k": 2},
+     {"net": "net", "X": "X2", "y": "labels", "X_test": "X2", "y_test": "labels", "ax": "ax",
+      "resolution": "resolution", "extent": "extent", "test_rule": "choice", "k": "count",
+      "seed": "seed", "title": "title", "cmap": "cmap", "legend": "bool"}),
+    (plots.weight_histograms, {"weights": {"W": W}},
+     {"weights": "weights", "axes": "axes", "bins": "bins", "range_": "range", "log": "bool",
+      "title": "title", "colors": "colors"}),
+    (plots.learning_curves, {"history": H},
+     {"history": "history", "ax": "ax", "metric": "choice", "title": "title"}),
+    (plots.digit_grid, {"images": X64[:4], "labels": [1, 2, 3, 4]},
+     {"images": "images", "labels": "digit_labels", "ncols": "grid", "nrows": "grid",
+      "axes": "axes", "title": "title", "label_color": "colors"}),
+]
+TABLE += PLOTS
 
 
 def _cases():
@@ -205,6 +261,17 @@ HAND = [
     (lambda: ru.mean_squared_error(np.zeros((4, 2)), np.zeros((4, 3))), "y"),
     (lambda: ru.softmax_cross_entropy(np.zeros((4, 2)), np.array([0, 1, 2, 0])), "y"),
     (lambda: ru.train_test_split(X2, Y2[:5]), "y"),
+    (lambda: ru.train_val_test_split(X2, Y2, val_size=0.5, test_size=0.5), "val_size"),
+    (lambda: ru.train_val_test_split(X2, Y2[:5]), "y"),
+    (lambda: ru.grid_points(None), "extent"),                 # None is only decision_boundary's
+    (lambda: plots.decision_boundary(NET, X2, Y2, X_test=X2), "y_test"),   # half a test set
+    (lambda: plots.decision_boundary(NET, X2, Y2, y_test=Y2), "X_test"),
+    (lambda: plots.decision_boundary(NET, X2, Y2[:5]), "y"),
+    (lambda: plots.decision_boundary(NET, X2, Y2, X2, Y2[:5]), "y_test"),
+    (lambda: plots.learning_curves({"epoch": [1], "train_acc": [1]}, metric="loss"), "train_loss"),
+    (lambda: plots.digit_grid(X64[:4], axes=Figure().subplots(1, 2)), "axes"),  # 2 Axes for 4
+    (lambda: plots.weight_histograms({"a": W, "b": W}, axes=[AX]), "axes"),
+    (lambda: plots.digit_grid(X64[:4], [1, 2, 3, 4], label_color=["k"] * 3), "label_color"),
 ]
 
 
@@ -298,3 +365,34 @@ def test_integer_inputs_get_real_noise():
     layer = ru.GaussianNoise(0.1, seed=0)
     out = layer.forward(np.zeros((1000, 10), dtype=np.int64))
     assert abs(out.std() - 0.1) < 0.01
+
+
+# Valid inputs in other forms still work, and the plots still draw.
+@pytest.mark.parametrize("func, kwargs", [pytest.param(f, kw, id=f.__name__) for f, kw, _ in PLOTS])
+def test_the_valid_plot_calls_of_the_table_draw(func, kwargs):
+    func(**kwargs)
+
+
+def test_plots_take_float32_points_list_labels_and_numpy_scalars():
+    out = plots.decision_boundary(NET, X2.astype(np.float32), list(Y2), X2[:5],
+                                  Y2[:5].astype(float), resolution=np.int64(6),
+                                  extent=[-2, 3, -2, 2], legend=np.bool_(True), title="moons")
+    assert out["image"].get_array().shape == (6, 6) and out["legend"] is not None
+    assert len(out["train"].get_offsets()) == 20 and len(out["test"].get_offsets()) == 5
+    out["image"].figure.canvas.draw()  # Agg: the figure renders
+    lines = plots.learning_curves({"epoch": [1, 2], "train_loss": [0.7, np.nan]}, metric="loss")
+    assert lines["test"] is None and len(lines["train"].get_xdata()) == 2
+    axes = plots.digit_grid(X64[:3].reshape(3, 8, 8), ["a", "b", "c"], ncols=np.int32(3), nrows=1,
+                            label_color=["k", "C1", (1, 0, 0)])
+    assert [ax.get_title() for ax in axes] == ["a", "b", "c"]
+
+
+def test_weight_histograms_draw_all_zero_weights():
+    bars = plots.weight_histograms({"all pruned": np.zeros(10, np.float32)}, bins=np.int64(5))
+    assert sum(p.get_height() for p in bars[0]) == 10
+
+
+def test_grid_points_take_any_form_of_the_extent():
+    g = ru.grid_points((0, 1, 0, 1), 3)
+    assert ru.grid_points([0, 1, 0, 1], np.int64(3)) is g  # the same cached, read-only grid
+    assert ru.grid_points(np.array([0, 1, 0, 1.0]), 3, "float32").dtype == np.float32
