@@ -1,12 +1,11 @@
 """The one figure of an explorer panel (``PanelFigure``) and its numbers line: built once, then
 updated in place from a ``Result`` and its ``Data`` (``regutils.panels.compute``)."""
-from collections import OrderedDict
-
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from .. import checks
+from .raster import Backgrounds, Layer, MapRaster
 from ..plots import (BOUNDARY_ALPHA, BOUNDARY_CMAP, CLASS_COLORS, CLASS_EDGE_COLORS,
                      CLASS_MARKERS, CLASS_SYMBOLS, COLORBLIND_CMAP)
 
@@ -63,10 +62,13 @@ class PanelFigure:
     ``set_offsets``, ``set_text``, ``set_xlim``/``set_ylim``: the number of artists stays the same.
 
     ``render(canvas)`` draws it by blitting: the artists a result changes (``dynamic_artists``)
-    over a cached picture of everything else (axes, ticks, labels), which is redrawn only when it
-    changed (new axis limits, size or resolution). Most of a full draw is text: blitting draws the
-    same pixels several times faster. The loss axis and, in live mode, the epoch axis end at round
-    values (``nice_ceil``), so that their ticks and the cached picture rarely change.
+    over a cached picture of everything else (axes, ticks, labels; ``raster.Backgrounds``): when
+    axis limits change only those axes are redrawn into it. The heat map, the points and the
+    texts that change (title, digit labels) are written straight into the pixels
+    (``raster.MapRaster``, ``raster.Layer``): matplotlib 3.11 draws text glyph by glyph, and a
+    full draw costs ~100 ms, a blitted picture 3-6 ms. The loss axis and, in live mode, the epoch
+    axis end at round values (``nice_ceil``), so that their ticks rarely change.
+    Saved figures (``fig.savefig``) are drawn by the artists as usual.
     """
 
     N_BINS = 41  # odd: 0 sits in the middle of a bin
@@ -114,7 +116,8 @@ class PanelFigure:
             ax.set_axis_off()
             self.digit_labels = [ax.text(0, 0, "", ha="center", va="bottom", fontsize=9)
                                  for _ in range(self.N_DIGITS)]
-        self.main_title = ax.set_title("", fontsize=8.5, loc="left")
+        # (y given: a fixed place, not the one Axes.draw works out; render draws it alone)
+        self.main_title = ax.set_title("", fontsize=8.5, loc="left", y=1.0)
         half = n_layers
         self.ax_loss = fig.add_subplot(gs[:half, 1])
         self.ax_acc = fig.add_subplot(gs[half:, 1], sharex=self.ax_loss)
@@ -162,9 +165,11 @@ class PanelFigure:
         if weight_ranges is not None:
             self.set_weight_ranges(weight_ranges)
         self._data = None
+        self._data_version = 0  # counts set_data calls (the points' layer depends on it)
+        self._quick = self._quick_draws()
         # the pictures without the dynamic artists, by what they depend on (the last few: a
         # slider that moves between two loss scales finds both)
-        self._backgrounds = OrderedDict()
+        self._backgrounds = Backgrounds(fig, self.BACKGROUNDS)
 
     def set_weight_ranges(self, ranges):
         """Fix the histogram bins of layer i to [-ranges[i], ranges[i]] (41 bins)."""
@@ -191,6 +196,7 @@ class PanelFigure:
         if data is self._data:
             return
         self._data = data
+        self._data_version += 1
         if self.kind == "2d":
             ax = self.ax_main
             self.image.set_extent(data.extent)
@@ -277,10 +283,11 @@ class PanelFigure:
 
     # -- drawing ----------------------------------------------------------------------------
     def _changing(self):
-        """The artists every result changes: the curves, the histograms, and for the 2-D sets
-        the heat map and the points over it."""
-        main = [self.image, *self.train_points, *self.test_points] if self.kind == "2d" else []
-        return main + list(self.curves.values()) + self.hists
+        """The artists a result changes: the curves, the histograms, the main title, and the
+        heat map and the points over it (2-D) or the digit strip and its labels (digits)."""
+        main = ([self.image, *self.train_points, *self.test_points] if self.kind == "2d"
+                else [self.image, *self.digit_labels])
+        return main + [self.main_title] + list(self.curves.values()) + self.hists
 
     def dynamic_artists(self):
         """What ``render`` draws over the cached background, in the order ``Axes.draw`` would:
@@ -301,55 +308,48 @@ class PanelFigure:
             out += sorted(mine + over, key=lambda a: a.get_zorder())
         return out
 
-    def _background_key(self, renderer):
-        """What the picture without the dynamic artists depends on: the renderer (size, dpi),
-        the axis limits that carry ticks (not the histograms' heights: they have no y axis; not
-        the 2-D map's limits: it has no ticks), the titles, and for the digits the images and
-        labels shown."""
-        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_loss, self.ax_acc)]
-        digits = (self.ax_main.get_xlim(), self.ax_main.get_ylim(), id(self._data),
-                  self.image.get_visible()) if self.kind == "digits" else ()
-        return (renderer.width, renderer.height, *limits,
-                *(ax.get_xlim() for ax in self.ax_hist), self.main_title.get_text(),
-                *(t.get_text() for t in self.hist_titles), self.main_title.get_visible(),
-                *digits)
+    def _quick_draws(self):
+        """How ``render`` draws the artists that cost the most, straight into the pixels
+        (``raster``): artist → a function of the renderer, or None for an artist drawn with
+        another one. 2-D: the heat map with the points over it, and the title (text); digits:
+        the strip, its labels and the title, as one layer redrawn when the data change."""
+        title = Layer([self.main_title])
+        if self.kind == "2d":
+            raster = MapRaster(self.image, [*self.test_points, *self.train_points])
+            quick = {self.image: lambda r: raster.draw(r, self._data_version),
+                     self.main_title: lambda r: title.draw(r, self.main_title.get_text())}
+            return quick | dict.fromkeys(raster.points.artists)
+        strip = Layer([self.image, *self.digit_labels, self.main_title])
+        quick = {self.image: lambda r: strip.draw(r, (self._data_version,
+                                                      self.main_title.get_text()))}
+        return quick | dict.fromkeys([*self.digit_labels, self.main_title])
+
+    def _axes_keys(self):
+        """What the picture without the dynamic artists depends on, per axes: the limits of
+        the axes that carry ticks (not the histograms' heights: they have no y axis; not the
+        2-D map's limits: it has no ticks) and the histograms' titles."""
+        keys = {ax: (ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_loss, self.ax_acc)}
+        return keys | {ax: (ax.get_xlim(), t.get_text())
+                       for ax, t in zip(self.ax_hist, self.hist_titles)}
 
     def render(self, canvas):
         """Draw the figure onto ``canvas`` (an Agg canvas: ipympl's, or Agg itself) by blitting,
         and hand it to the canvas (``canvas.blit()``: ipympl then sends the changed pixels).
-        Returns "blit", or "full" when the background had to be drawn first.
+        Returns "blit", "axes" (some axes' ticks were redrawn first) or "full" (the whole
+        background was drawn first): see ``raster.Backgrounds``.
 
-        The numbers line is left out (a panel shows it as text above the canvas, and hides it in
+        The costliest artists are drawn straight into the pixels (``_quick_draws``). The
+        numbers line is left out (a panel shows it as text above the canvas, and hides it in
         the figure but for ``Panel.savefig``: a line of text costs about 8 ms in Agg).
         Not thread-safe: a panel calls it under its lock."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        renderer = canvas.get_renderer()
-        key = self._background_key(renderer)
-        kind = "blit"
         dynamic = self.dynamic_artists()
-        cached = self._backgrounds.get(key)
-        if cached is None or cached[1] is not renderer:
-            hidden = dynamic + [self.numbers]
-            shown = [a.get_visible() for a in hidden]
-            for a in hidden:
-                a.set_visible(False)
-            try:
-                FigureCanvasAgg.draw(canvas)  # the background only: no picture is sent yet
-            finally:
-                for a, visible in zip(hidden, shown):
-                    a.set_visible(visible)
-            renderer = canvas.get_renderer()
-            self._backgrounds[self._background_key(renderer)] = (
-                canvas.copy_from_bbox(self.fig.bbox), renderer)
-            while len(self._backgrounds) > self.BACKGROUNDS:
-                self._backgrounds.popitem(last=False)
-            kind = "full"
-        else:
-            self._backgrounds.move_to_end(key)
-            canvas.restore_region(cached[0])
+        kind = self._backgrounds.restore(canvas, self._axes_keys(), dynamic + [self.numbers])
+        renderer = canvas.get_renderer()
         for artist in dynamic:
-            if artist.get_visible():
+            if artist in self._quick:  # (the image comes first: the lowest zorder)
+                if self._quick[artist] is not None:
+                    self._quick[artist](renderer)
+            elif artist.get_visible():
                 artist.draw(renderer)
         canvas.blit(self.fig.bbox)
         return kind
