@@ -80,7 +80,7 @@ def test_new_axis_limits_redraw_only_those_axes_and_give_the_full_draw():
     panel.figure._backgrounds.restore = _recording(panel.figure._backgrounds.restore, kinds)
     panel.set(lr=2.0)  # a loss scale up to 50
     panel.mode_toggle.value = "live"
-    for _ in range(12):  # 120 epochs: the epoch axis goes 30 → 100 → 150
+    for _ in range(14):  # 140 epochs: the epoch axis goes 30 → 60 → 120 → 240
         panel.tick()
         assert_same_picture(np.asarray(panel.canvas.buffer_rgba()).copy(), full_draw(panel),
                             map_box(panel), f"live, epoch {panel.result.epochs}")

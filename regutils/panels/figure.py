@@ -66,8 +66,9 @@ class PanelFigure:
     axis limits change only those axes are redrawn into it. The heat map, the points and the
     texts that change (title, digit labels) are written straight into the pixels
     (``raster.MapRaster``, ``raster.Layer``): matplotlib 3.11 draws text glyph by glyph, and a
-    full draw costs ~100 ms, a blitted picture 3-6 ms. The loss axis and, in live mode, the epoch
-    axis end at round values (``nice_ceil``), so that their ticks rarely change.
+    full draw costs ~100 ms, a blitted picture 3-6 ms. The loss axis ends at round values
+    (``nice_ceil``) and the epoch axis, in live mode, at the budget doubled, so that their
+    ticks rarely change.
     Saved figures (``fig.savefig``) are drawn by the artists as usual.
     """
 
@@ -258,8 +259,10 @@ class PanelFigure:
         for key, line in self.curves.items():
             line.set_data(h["epoch"], h[key])
         last = max(float(h["epoch"][-1]), 1.0)
-        # compare mode: the budget; live mode: a round number past it, so the ticks change rarely
-        self.ax_loss.set_xlim(0, s.epochs if last <= s.epochs else nice_ceil(last))
+        # compare mode: the budget; live mode past it: the budget doubled as often as needed, so
+        # the ticks (and the axes drawn behind the curves) change rarely
+        doublings = max(0, int(np.ceil(np.log2(last / s.epochs - 1e-9))))
+        self.ax_loss.set_xlim(0, s.epochs * 2 ** doublings)
         losses = np.r_[h["train_loss"], h["test_loss"]]
         losses = losses[np.isfinite(losses)]
         top = float(losses.max()) if losses.size else 1.0
@@ -331,6 +334,11 @@ class PanelFigure:
         keys = {ax: (ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_loss, self.ax_acc)}
         return keys | {ax: (ax.get_xlim(), t.get_text())
                        for ax, t in zip(self.ax_hist, self.hist_titles)}
+
+    def prepare(self, canvas):
+        """Draw and cache the background for the figure as it is now, without sending a picture
+        (a panel does this before its canvas is shown: the first blit is then quick)."""
+        self._backgrounds.restore(canvas, self._axes_keys(), self.dynamic_artists() + [self.numbers])
 
     def render(self, canvas):
         """Draw the figure onto ``canvas`` (an Agg canvas: ipympl's, or Agg itself) by blitting,

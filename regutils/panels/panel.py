@@ -31,29 +31,14 @@ import time
 
 from .. import checks
 from .canvas import attach_canvas, close_widgets, error_html, guarded, with_lock
-from .compute import Explorer, LiveTrainer, make_data, training
-from .controls import VIEW, allowed_values, make_control, readout
+from .compute import PREVIEW_MASKS, Explorer, LiveTrainer, make_data, training
+from .controls import PANEL_CSS, VIEW, allowed_values, make_control, readout
 from .figure import COLORMAPS, PanelFigure
 from .jobs import Job
 from .save import FORMATS, file_name, write_figure
 from .settings import Settings
 
 
-# (scoped to the panel) a toggle's description beside its buttons, not above them; the canvas
-# scaled down, never cut off, where the notebook is narrower than the figure (a 1024-px window
-# with JupyterLab's file browser open). ipympl sets the canvas size inline and stacks its two
-# canvases absolutely: the picture is put back in the flow, the overlay follows its size.
-PANEL_CSS = """<style>
-.regutils-panel .widget-toggle-buttons {display: flex; flex-flow: row nowrap; align-items: center}
-.regutils-panel .widget-toggle-buttons > .widget-label {flex: 0 0 auto}
-.regutils-panel .jupyter-matplotlib, .regutils-panel .jupyter-matplotlib-figure,
-.regutils-panel .jupyter-matplotlib-canvas-container {max-width: 100%; min-width: 0}
-.regutils-panel .jupyter-matplotlib-canvas-div {max-width: 100%; height: auto !important}
-.regutils-panel .jupyter-matplotlib-canvas-div canvas:first-child
-  {position: relative !important; max-width: 100%; height: auto !important}
-.regutils-panel .jupyter-matplotlib-canvas-div canvas + canvas
-  {width: 100% !important; height: 100% !important}
-</style>"""
 
 
 class Panel:
@@ -74,6 +59,7 @@ class Panel:
     """
 
     slug = "panel"  # the start of the saved files' names
+    PREVIEW_PAUSE = 0.02  # seconds without training after a preview is sent
 
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
                  cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None,
@@ -132,9 +118,8 @@ class Panel:
                                            style={"button_width": "84px",
                                                   "description_width": "70px"})
         self.mode_toggle.observe(self._on_mode, names="value")
-        # live mode trains in a thread of the kernel (``play()``), one tick every ``interval``
-        # seconds at most: no timer in the browser, whose ticks would queue up behind a busy
-        # kernel, and the kernel's main thread stays free for the sliders
+        # live mode: a tick every ``interval`` s at most, in steps on the kernel's event loop
+        # (``play()``; no timer in the browser, whose ticks would queue up behind a busy kernel)
         self.interval = checks.positive("interval", interval)
         self._loop = None
         self._pending = {}
@@ -396,17 +381,23 @@ class Panel:
                 f"{1000 * result.seconds:.0f} ms")
 
     def _train_in_background(self, settings, start):
+        masks = f" (preview: {min(settings.k, PREVIEW_MASKS)} masks)" * (settings.test_rule == "mc")
+
         def steps():
             for result in training(settings, self.preview_after, self.preview_every, steps=True):
-                if result is not None:
-                    with self._lock:
-                        if result.done:
-                            self.explorer.store(result)
-                            self._show(result, self._trained(result), start)
-                        else:
-                            self._show(result, f"compare: training … epoch {result.epochs} of "
-                                               f"{settings.epochs}", start)
-                yield None
+                if result is None:
+                    yield None
+                    continue
+                with self._lock:
+                    if result.done:
+                        self.explorer.store(result)
+                        self._show(result, self._trained(result), start)
+                        return
+                    self._show(result, f"compare: training … epoch {result.epochs} of "
+                                       f"{settings.epochs}{masks}", start)
+                # a pause: the picture reaches the browser before training goes on (on 2 cores
+                # the kernel shares the CPU with the server and the browser)
+                yield self.PREVIEW_PAUSE
 
         self._job = Job(steps(), self._fail)
 
@@ -431,8 +422,10 @@ class Panel:
     def _paint(self):
         """Once the browser's view of the canvas is up (ipympl then stops syncing
         ``_data_url``), render and send the picture at once, by blitting; before that, only
-        ``draw_idle()`` (the front end asks for the picture when it is ready)."""
+        ``draw_idle()`` (the front end asks for the picture when it is ready), and the
+        background is cached for the first blit."""
         if getattr(self.canvas, "syncing_data_url", False):
+            self.figure.prepare(self.canvas)
             self.canvas.draw_idle()
         else:
             self.figure.render(self.canvas)
