@@ -36,6 +36,7 @@ PLANS = [  # panel, control, values to cycle through (each move is a new setting
     ("penalty", "lam", [0.0, 1e-4, 1e-3, 1e-2, 0.1, 1.0]),
     ("penalty", "penalty", ["l1", "none", "l2"]),
     ("penalty", "decoupled", [True, False]),
+    ("penalty", "lr", [0.05, 0.1, 0.2, 0.01, 0.005]),
     ("dropout", "keep_prob", [0.3, 0.5, 0.7, 0.9, 1.0]),
     ("dropout", "test_rule", ["mc", "scale"]),
     ("noise", "input_sigma", [0.05, 0.1, 0.2, 0.3, 0.5]),

@@ -132,6 +132,9 @@ def test_png_frames_decode_to_the_pixels_drawn():
     rgba = np.random.default_rng(0).integers(0, 256, (37, 53, 4), dtype=np.uint8)
     decoded = np.asarray(Image.open(io.BytesIO(canvas_module.png_bytes(rgba))))
     np.testing.assert_array_equal(decoded, rgba)
+    where = rgba[..., 0] > 128  # only those pixels, the others transparent
+    decoded = np.asarray(Image.open(io.BytesIO(canvas_module.png_bytes(rgba, where=where))))
+    np.testing.assert_array_equal(decoded, np.where(where[..., None], rgba, 0))
     # the panel's ipympl canvas: a diff frame over the last one gives the new picture
     panel = panels.penalty_panel(n_train=100, epochs=20)
     panel.canvas.syncing_data_url = False

@@ -56,19 +56,24 @@ def ipympl_canvas(fig):
     return canvas
 
 
-def png_bytes(rgba, level=1):
+def png_bytes(rgba, level=1, where=None):
     """``rgba`` (H, W, 4) uint8 as PNG: no row filters and a fast deflate. For the panels' diff
     frames (mostly zeros) that is 3-4× quicker to encode than Pillow's adaptive filters, for a
-    file about as small; any PNG decoder reads it."""
+    file about as small; any PNG decoder reads it. ``where`` (H, W) bool: only those pixels,
+    the others transparent (0)."""
     h, w, _ = rgba.shape
     rows = np.zeros((h, 4 * w + 1), np.uint8)  # each row starts with its filter type: 0, none
-    rows[:, 1:] = rgba.reshape(h, 4 * w)
+    if where is None:
+        rows[:, 1:] = rgba.reshape(h, 4 * w)
+    else:
+        # (one uint32 per pixel: a where over 4 bytes each is 40× slower)
+        np.copyto(rows[:, 1:].view(np.uint32), rgba.view(np.uint32).reshape(h, w), where=where)
 
     def chunk(tag, data):
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, level)) + chunk(b"IEND", b""))
 
 
 def _get_diff_image(self):
@@ -78,17 +83,17 @@ def _get_diff_image(self):
         return None
     pixels = np.asarray(self.get_renderer().buffer_rgba())
     buff = pixels.view(np.uint32).squeeze(2)
+    where = None
     if (self._force_full or buff.shape != self._last_buff.shape
             or (pixels[:, :, 3] != 255).any()):
         self.set_image_mode("full")
-        output = buff
     else:
         self.set_image_mode("diff")
-        output = np.where(buff != self._last_buff, buff, 0)
+        where = buff != self._last_buff
     self._last_buff = buff.copy()
     self._force_full = False
     self._png_is_old = False
-    return png_bytes(output.view(np.uint8).reshape((*output.shape, 4)))
+    return png_bytes(pixels, where=where)
 
 
 def attach_canvas(fig, kind="ipympl"):

@@ -3,8 +3,7 @@ picture the artists draw, about ten times faster, for ``PanelFigure.render``.
 
 A panel redraws its heat map for every result. Matplotlib resamples the (R, R) map to the
 axes' pixels, colours it and then stamps every marker over it: 10-15 ms per picture. Here the
-map is resampled by two small matrix products (the same bilinear weights at the same pixel
-centres), coloured by a lookup table and written into the renderer's buffer; the markers are
+map is resampled bilinearly in NumPy (the same weights at the same pixel centres), coloured by a lookup table and written into the renderer's buffer; the markers are
 drawn by Agg once per data set into a transparent layer and blended over the map, only at the
 pixels they cover. The result differs from the artists' picture by at most 2/255 per channel
 in under 1 % of the pixels (tests/test_panels_speed.py); saved figures use the artists.
@@ -12,20 +11,23 @@ in under 1 % of the pixels (tests/test_panels_speed.py); saved figures use the a
 import numpy as np
 
 
-def bilinear_matrix(n_out, n_in, start, length):
-    """(n_out, n_in) weights: output pixel j (centre at j + ½) from the n_in data cells that
-    span ``length`` pixels from ``start``, linear between cell centres, constant past the edges
-    (how Agg resamples an image with ``interpolation="bilinear"``)."""
+def bilinear_taps(n_out, n_in, start, length):
+    """Output pixel j (centre at j + ½) from the n_in data cells that span ``length`` pixels from
+    ``start``: the two cells it lies between (low, high) and the weight t of the high one, linear
+    between cell centres and constant past the edges (how Agg resamples an image with
+    ``interpolation="bilinear"``)."""
     centres = (np.arange(n_out) + 0.5 - start) / length * n_in - 0.5
     c = np.clip(centres, 0, n_in - 1)
     low = np.floor(c).astype(np.intp)
-    high = np.minimum(low + 1, n_in - 1)
-    t = c - low
-    weights = np.zeros((n_out, n_in))
-    rows = np.arange(n_out)
-    np.add.at(weights, (rows, low), 1 - t)
-    np.add.at(weights, (rows, high), t)
-    return weights
+    return low, np.minimum(low + 1, n_in - 1), (c - low).astype(np.float32)
+
+
+def bilinear(values, rows, cols):
+    """``values`` (R, C) resampled at the taps ``rows`` and ``cols`` (``bilinear_taps``): plain
+    NumPy, no BLAS (whose threads only wait for each other on so small a product)."""
+    (r0, r1, tr), (c0, c1, tc) = rows, cols
+    across = values[r0] * (1 - tr)[:, None] + values[r1] * tr[:, None]
+    return across[:, c0] * (1 - tc) + across[:, c1] * tc
 
 
 class Layer:
@@ -66,12 +68,12 @@ class MapRaster:
     def __init__(self, image, points):
         self.image = image
         self.points = Layer(points)
-        self._layout = None  # (key, rows, cols, weights_y, weights_x)
+        self._layout = None  # (key, rows, cols, taps along y, taps along x)
         self._lut = None  # (colormap, (N, 4) uint8)
 
     def _box(self, renderer):
         """The pixel rows and columns the image covers (its extent through transData, clipped
-        to the axes), and the bilinear weights for them."""
+        to the axes), and the bilinear taps for them."""
         ax = self.image.axes
         x0, x1, y0, y1 = self.image.get_extent()
         (left, bottom), (right, top) = ax.transData.transform([(x0, y0), (x1, y1)])
@@ -84,11 +86,10 @@ class MapRaster:
             r0 = int(np.floor(height - min(top, clip.y1)))
             r1 = int(np.ceil(height - max(bottom, clip.y0)))
             n_rows, n_cols = self.image.get_array().shape
-            wx = bilinear_matrix(c1, n_cols, left, right - left)[c0:]
+            taps_x = [a[c0:] for a in bilinear_taps(c1, n_cols, left, right - left)]
             # buffer rows count from the top, the map's rows from the bottom
-            wy = bilinear_matrix(height, n_rows, bottom, top - bottom)[::-1][r0:r1]
-            self._layout = (key, slice(r0, r1), slice(c0, c1), wy.astype(np.float32),
-                            np.ascontiguousarray(wx.T, np.float32))
+            taps_y = [a[::-1][r0:r1] for a in bilinear_taps(height, n_rows, bottom, top - bottom)]
+            self._layout = (key, slice(r0, r1), slice(c0, c1), taps_y, taps_x)
         return self._layout[1:]
 
     def _colours(self):
@@ -101,9 +102,9 @@ class MapRaster:
         """The heat map and the points over it, into ``renderer``'s pixels (what drawing the
         image and then the scatters would paint). ``data_key``: changes with the points."""
         if self.image.get_visible():
-            rows, cols, wy, wx_t = self._box(renderer)
+            rows, cols, taps_y, taps_x = self._box(renderer)
             lut = self._colours()
-            values = wy @ np.asarray(self.image.get_array(), np.float32) @ wx_t
+            values = bilinear(np.asarray(self.image.get_array(), np.float32), taps_y, taps_x)
             index = np.clip((values * len(lut)).astype(np.intp), 0, len(lut) - 1)
             np.asarray(renderer.buffer_rgba())[rows, cols] = np.take(lut, index, axis=0)
         self.points.draw(renderer, data_key)

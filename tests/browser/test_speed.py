@@ -14,6 +14,7 @@ so nothing here reads pixels while it measures. The targets of the issue "Panels
 instant" are printed beside the numbers; a test fails only when a picture never comes (the
 numbers depend on the machine, see benchmarks/).
 """
+import os
 import re
 import time
 
@@ -25,7 +26,9 @@ from test_lab import PANELS, cell_index, panels_page  # noqa: F401 (its fixture:
 
 CALLS = {"penalty": "penalty_panel(", "dropout": "dropout_panel(", "noise": "noise_panel(",
          "corruption": "corruption_panel("}
-PRESSES = {"penalty": 3, "dropout": 3, "noise": 3, "corruption": 2}  # (CI time: about 1.5 min)
+# presses per slider: 3 in CI (about 1.5 min); REGUTILS_SPEED_PRESSES=10 for the README's tables
+_N = int(os.environ.get("REGUTILS_SPEED_PRESSES", "3"))
+PRESSES = {"penalty": _N, "dropout": _N, "noise": _N, "corruption": max(2, _N * 2 // 3)}
 QUIET = 0.6  # s without a paint: the picture has settled (previews come every 0.15 s)
 TARGETS = {"first": 100, "corruption_first": 300, "live": 24}
 ROWS = []  # (panel, slider, first ms list, final ms list)
