@@ -268,10 +268,11 @@ class PanelFigure:
         top = float(losses.max()) if losses.size else 1.0
         # a round top that grows as needed and shrinks only once the curves fill less than
         # a fifth of it: settings then share one scale (they compare at a glance), and moving
-        # a slider rarely changes the ticks (and the cached background)
+        # a slider rarely changes the ticks (and the cached background). A preview keeps the
+        # scale (a spike of its first epochs may pass the top): the final picture sets it.
         top = nice_ceil(max(top * 1.05, 1e-3))
         current = self.ax_loss.get_ylim()[1]
-        if not 0.2 * current <= top <= current:
+        if result.done and not 0.2 * current <= top <= current:
             self.ax_loss.set_ylim(0, top)
         if self.weight_ranges is None:  # the first result fixes the bins
             self.set_weight_ranges([self.nice_range(w) for w in result.weights])
