@@ -407,16 +407,17 @@ class Panel:
             job.cancel()
 
     def _show(self, result, where, start):
-        """Draw ``result`` and say ``where`` it comes from in the status line."""
+        """Draw ``result`` and say ``where`` it comes from in the status line. (The two lines
+        of text go first: the browser lays them out while the picture is drawn and encoded.)"""
         with self._lock:
             self.result = result
             self.figure.show(result, make_data(result.settings))
-            self._paint()
-            self.update_count += 1
             note, self._note = self._note, ""
             self._show_status(where + (f" — {note}" if note else ""))
             self.numbers.value = ("<span style='font-size:13px; white-space:pre-wrap'>"
                                   f"{html.escape(self.figure.numbers.get_text())}</span>")
+            self._paint()
+            self.update_count += 1
             self.seconds = time.perf_counter() - start
 
     def _paint(self):
