@@ -10,7 +10,10 @@ compared as exact text, as nbval always does. The progress line a long cell show
 
 Each cell is also timed: one that runs for more than SLOW seconds must show a progress line. The
 summary lists the cells over SLOW; in CI (``REGUTILS_REQUIRE_ALL=1``) a cell over twice SLOW
-without one fails (on a slower laptop the times are only reported). See the README, "Tests and CI".
+without one fails (on a slower laptop the times are only reported). The cells of one notebook are
+summed as well: a notebook must run top to bottom in under BUDGET seconds; the summary lists every
+notebook's total, and in CI a notebook whose cells sum to more than twice BUDGET fails (at the cell
+that crosses it). See the README, "Tests and CI".
 """
 import os
 import time
@@ -56,6 +59,8 @@ IPyNbCell.compare_outputs = _compare_within_tolerance
 SLOW = 3.0  # seconds: a cell that runs longer says what it is doing (issue "Ready for a real classroom")
 _ran = {}  # the outputs of the cell that runs now (nbval keeps them local to runtest)
 _long_cells = []  # (cell, seconds, shows progress)
+BUDGET = 30.0  # seconds: a notebook runs top to bottom in less (issue "Lessons that teach the right thing")
+_totals = {}  # notebook -> seconds its cells ran so far
 
 
 def _coalesce_noting_outputs(outputs):
@@ -68,16 +73,27 @@ def _runtest_timed(self):
     start = time.perf_counter()
     _runtest(self)
     seconds = time.perf_counter() - start
-    if seconds <= SLOW:
-        return
-    shown = any(is_progress(o) for o in _ran.get("outputs", []))
-    _long_cells.append((f"{self.parent.name} {self.name}", seconds, shown))
-    if not shown and seconds > 2 * SLOW and os.environ.get("REGUTILS_REQUIRE_ALL") == "1":
-        pytest.fail(f"this cell ran for {seconds:.1f} s without showing what it is doing: wrap its "
-                    "loop in regutils.progress.progress(...)", pytrace=False)
+    strict = os.environ.get("REGUTILS_REQUIRE_ALL") == "1"
+    notebook = self.parent.name
+    before = _totals.get(notebook, 0.0)
+    _totals[notebook] = total = before + seconds
+    if seconds > SLOW:
+        shown = any(is_progress(o) for o in _ran.get("outputs", []))
+        _long_cells.append((f"{notebook} {self.name}", seconds, shown))
+        if not shown and seconds > 2 * SLOW and strict:
+            pytest.fail(f"this cell ran for {seconds:.1f} s without showing what it is doing: wrap its "
+                        "loop in regutils.progress.progress(...)", pytrace=False)
+    if before <= 2 * BUDGET < total and strict:
+        pytest.fail(f"the cells of {notebook} ran for {total:.1f} s in total, over twice its budget of "
+                    f"{BUDGET:g} s: make it faster (float32, fewer epochs, reuse of runs)", pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter):
+    if _totals:
+        terminalreporter.write_sep("-", f"notebook totals (budget {BUDGET:g} s)")
+        for notebook, seconds in _totals.items():
+            over = "  OVER BUDGET" if seconds > BUDGET else ""
+            terminalreporter.write_line(f"{seconds:6.1f} s{over}  {notebook}")
     if _long_cells:
         terminalreporter.write_sep("-", f"notebook cells over {SLOW:g} s")
         for name, seconds, shown in _long_cells:

@@ -100,3 +100,35 @@ def test_under_nbval_a_long_cell_without_a_progress_line_fails_in_ci(tmp_path):
     lenient = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
                              env={k: v for k, v in os.environ.items() if k != "REGUTILS_REQUIRE_ALL"})
     assert lenient.returncode == 0 and "NO PROGRESS LINE" in lenient.stdout, lenient.stdout[-3000:]
+
+
+def test_under_nbval_a_notebook_over_twice_its_budget_fails_in_ci(tmp_path):
+    """notebooks/conftest.py sums the cell times of each notebook; with REGUTILS_REQUIRE_ALL=1 a
+    notebook whose cells sum to more than twice BUDGET fails at the cell that crosses it (BUDGET
+    lowered to 0.5 s here to keep the test short); the summary lists every notebook's total."""
+    conftest = (ROOT / "notebooks" / "conftest.py").read_text()
+    assert "BUDGET = 30.0" in conftest
+    (tmp_path / "conftest.py").write_text(conftest.replace("BUDGET = 30.0", "BUDGET = 0.5"))
+
+    def notebook(name, sleeps):
+        cells = [nbformat.v4.new_code_cell(f"import time\ntime.sleep({s})\nprint('done')", execution_count=i + 1,
+                                           outputs=[nbformat.v4.new_output("stream", name="stdout", text="done\n")])
+                 for i, s in enumerate(sleeps)]
+        nb = nbformat.v4.new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        nbformat.write(nb, tmp_path / name)
+
+    notebook("long.ipynb", [0.4, 0.4, 0.4, 0.1])  # 0.8 s after two cells, 1.2 s > 2 × 0.5 after three
+    notebook("short.ipynb", [0.2, 0.2])  # 0.4 s: under the budget
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+               "--nbval", "--nbval-current-env", "long.ipynb", "short.ipynb", "-rA"]
+    strict = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "REGUTILS_REQUIRE_ALL": "1"})
+    assert "1 failed, 5 passed" in strict.stdout, strict.stdout[-3000:]
+    assert "FAILED long.ipynb::Cell 2" in strict.stdout, strict.stdout[-3000:]
+    assert "over twice its budget of 0.5 s" in strict.stdout
+    assert "OVER BUDGET  long.ipynb" in strict.stdout
+    assert "OVER BUDGET  short.ipynb" not in strict.stdout and "short.ipynb" in strict.stdout.split("notebook totals")[1]
+    lenient = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in os.environ.items() if k != "REGUTILS_REQUIRE_ALL"})
+    assert lenient.returncode == 0 and "OVER BUDGET  long.ipynb" in lenient.stdout, lenient.stdout[-3000:]
