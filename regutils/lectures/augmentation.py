@@ -110,20 +110,35 @@ def per_class_accuracy(net, X, y, n_classes=10):
     return np.array([np.mean(pred[y == c] == c) for c in range(n_classes)])
 
 @one_blas_thread()
-def flip_experiment(seed=0, steps=1000):
+def flip_experiment(seeds=(0, 1, 2), steps=1000):
     """Which digits survive a horizontal flip? A net trained on ordinary digits classifies the
     mirrored test digits; a class whose mirror image still looks like itself keeps its accuracy.
-    Returns {"net", "acc" (plain test set), "flipped_acc", "per_class" (on plain test digits),
-    "per_class_flipped"}."""
-    checks.rng("seed", seed)
+    One net per seed (the same runs as ``augmentation_experiment``'s "without" on all digits).
+    Returns {"seeds", "net" (of the first seed), "acc", "flipped_acc" (S,): plain and mirrored
+    test sets, "per_class", "per_class_flipped" (S, 10), and "mean" / "spread" of both per-class
+    arrays over the seeds ({"per_class": (10,), "per_class_flipped": (10,)}; spread = half the
+    range)}."""
     steps = checks.integer("steps", steps, minimum=1)
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        checks.fail("seeds", "a list of integer seeds", seeds, TypeError)
+    seeds = [checks.integer("seeds[i]", s, minimum=0) for s in seeds]
+    if not seeds:
+        checks.fail("seeds", "a non-empty list of seeds", seeds)
     X_train, X_test, y_train, y_test = digits_split()
-    net = train_steps(X_train, y_train, steps=steps, seed=seed)
     X_flip = flip_horizontal(X_test)
-    return {"net": net, "acc": net.accuracy(X_test, y_test),
-            "flipped_acc": net.accuracy(X_flip, y_test),
-            "per_class": per_class_accuracy(net, X_test, y_test),
-            "per_class_flipped": per_class_accuracy(net, X_flip, y_test)}
+    rows = {"acc": [], "flipped_acc": [], "per_class": [], "per_class_flipped": []}
+    nets = []
+    for seed in progress(seeds, "flip runs", "networks"):
+        net = train_steps(X_train, y_train, steps=steps, seed=seed)
+        nets.append(net)
+        rows["acc"].append(net.accuracy(X_test, y_test))
+        rows["flipped_acc"].append(net.accuracy(X_flip, y_test))
+        rows["per_class"].append(per_class_accuracy(net, X_test, y_test))
+        rows["per_class_flipped"].append(per_class_accuracy(net, X_flip, y_test))
+    out = {"seeds": seeds, "net": nets[0], **{k: np.array(v) for k, v in rows.items()}}
+    out["mean"] = {k: out[k].mean(axis=0) for k in ("per_class", "per_class_flipped")}
+    out["spread"] = {k: np.ptp(out[k], axis=0) / 2 for k in ("per_class", "per_class_flipped")}
+    return out
 
 @one_blas_thread()
 def augmentation_experiment(hooks, n_train=None, seeds=(0, 1, 2), steps=1000):
