@@ -55,14 +55,19 @@ def test_subnetworks_show_test_points_the_key_and_a_colour_bar():
         plt.close("all")
 
 
-def test_dropout_sweep_draws_accuracy_and_test_loss():
-    result = {"keep_probs": np.array([1.0, 0.5, 0.1]), "train_acc": np.array([1.0, 0.99, 0.6]),
-              "test_acc": np.array([0.96, 0.97, 0.2]), "test_loss": np.array([0.14, 0.09, 2.0])}
+def test_dropout_sweep_draws_train_and_validation_accuracy_the_loss_and_the_chosen_p():
+    val = np.array([[0.96, 0.97, 0.2], [0.95, 0.98, 0.3]])
+    result = {"keep_probs": np.array([1.0, 0.5, 0.1]), "train_mean": np.array([1.0, 0.99, 0.6]),
+              "val_acc": val, "val_mean": val.mean(axis=0), "val_loss_mean": np.array([0.14, 0.09, 2.0]),
+              "best_p": 0.5}
     _, axes = plt.subplots(1, 2)
     try:
         lines = fig_drop.plot_dropout_sweep(result, axes=axes)
-        assert lines["test"].axes is axes[0] and lines["test_loss"].axes is axes[1]
-        np.testing.assert_array_equal(lines["test_loss"].get_ydata(), result["test_loss"])
+        assert lines["val"].axes is axes[0] and lines["val_loss"].axes is axes[1]
+        np.testing.assert_array_equal(lines["val"].get_ydata(), val.mean(axis=0))
+        np.testing.assert_array_equal(lines["val_loss"].get_ydata(), result["val_loss_mean"])
+        assert list(lines["chosen"].get_xdata()) == [0.5, 0.5]
+        assert len(axes[0].lines) == 2 + 2 + 1  # one dotted row per seed, train, validation, chosen p
         assert axes[1].get_yscale() == "log"
     finally:
         plt.close("all")

@@ -164,20 +164,27 @@ def plot_max_norm(result, ax=None):
     return pairs
 
 def plot_dropout_sweep(result, axes=None):
-    """Against the keep probability p, at the end of training: train and test accuracy (left)
-    and the test log-loss (right)."""
+    """Against the keep probability p (``keep_prob_selection``): train and validation accuracy,
+    the mean over seeds with one dot per seed (left), and the validation log-loss (right); the p
+    chosen on validation data is marked. Returns {"train", "val", "val_loss", "chosen"}."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
     ax, ax_loss = axes
-    p = result["keep_probs"]
-    train, = ax.plot(p, result["train_acc"], "s-", color="C0", label="train accuracy")
-    test, = ax.plot(p, result["test_acc"], "o-", color="C1", label="test accuracy")
+    p = np.asarray(result["keep_probs"], dtype=float)
+    n_seeds = len(result["val_acc"])
+    for row in result["val_acc"]:
+        ax.plot(p, row, ".", color="C1", alpha=0.5)
+    train, = ax.plot(p, result["train_mean"], "s-", color="C0", label="train accuracy")
+    val, = ax.plot(p, result["val_mean"], "o-", color="C1",
+                   label=f"validation accuracy (mean, dots: {n_seeds} seeds)")
+    chosen = ax.axvline(result["best_p"], color="k", lw=0.8, ls=":",
+                        label=f"chosen on validation: p = {result['best_p']:g}")
     ax.set(xlabel="keep probability p (1 = no dropout)", ylabel="accuracy",
-           title="Keep probability p on digits: train vs test")
+           title="Keep probability p on digits: train vs validation")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
-    loss, = ax_loss.plot(p, result["test_loss"], "o-", color="C3", label="test log-loss")
-    ax_loss.set(xlabel="keep probability p (1 = no dropout)", ylabel="test log-loss (log scale)",
-                yscale="log", title="Test log-loss")
+    loss, = ax_loss.plot(p, result["val_loss_mean"], "o-", color="C3", label="validation log-loss")
+    ax_loss.set(xlabel="keep probability p (1 = no dropout)", ylabel="validation log-loss (log scale)",
+                yscale="log", title="Validation log-loss (mean over seeds)")
     ax_loss.grid(alpha=0.3)
-    return {"train": train, "test": test, "test_loss": loss}
+    return {"train": train, "val": val, "val_loss": loss, "chosen": chosen}

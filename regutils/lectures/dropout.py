@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .. import checks
-from ..data import digits_split, make_2d
+from ..data import digits_split, load_digits, make_2d, train_val_test_split
 from ..layers import Dense, Dropout
 from ..losses import log_softmax, softmax
 from ..model import MLP
@@ -297,19 +297,39 @@ def test_time_masks(net, x, n_masks=1000, seed=0):
     P = softmax(net.forward(x, masks))[:, 0]
     return P, net.predict_proba(x)[0]
 
-def dropout_sweep(keep_probs=(1.0, 0.5, 0.2, 0.1), seed=0, known=None, **train_kw):
-    """Train the same net with each keep probability p (``train_dropout_digits``); returns
-    {"keep_probs", "train_acc", "test_acc", "gap" (train − test accuracy), "train_loss",
-    "test_loss"} as arrays over p. ``known``: {p: result} of runs already made with the same
-    settings (not trained again)."""
-    known = {} if known is None else known
-    runs = [known[p] if p in known else train_dropout_digits(keep_prob=p, seed=seed, **train_kw)[1]
-            for p in progress(keep_probs, "keep-probability sweep", "runs")]
-    out = {"keep_probs": np.array(keep_probs, dtype=float)}
-    for key in ("train_acc", "test_acc", "train_loss", "test_loss"):
-        out[key] = np.array([r[key] for r in runs])
-    out["gap"] = out["train_acc"] - out["test_acc"]
-    return out
+def keep_prob_selection(keep_probs=(1.0, 0.5, 0.2, 0.1), seeds=(0, 1, 2), sizes=(64, 128, 128, 10),
+                        epochs=50, lr=0.05, batch_size=128, dtype=np.float32):
+    """p chosen on validation data, as λ in notebook 02: ``train_dropout_digits`` on the training
+    part of ``train_val_test_split(seed=0)`` of the digits (988 / 359 / 450; the test part is
+    ``digits_split()``'s) for each seed (initial weights, masks, shuffling) and each p. Returns
+    {"keep_probs", "seeds", "train_acc", "val_acc", "val_loss" (S, P), their means over the seeds
+    "train_mean", "val_mean", "val_loss_mean" (P,) and "val_spread" (P,, half the range),
+    "best_index" / "best_p" (highest mean validation accuracy), "test_acc" (S,): the test accuracy
+    of the chosen p only, "test_mean", "split" (sizes of the three parts)}."""
+    if isinstance(keep_probs, (str, bytes)) or not hasattr(keep_probs, "__iter__"):
+        checks.fail("keep_probs", "a list of keep probabilities", keep_probs, TypeError)
+    keep_probs = [checks.keep_prob(p, "keep_probs[i]") for p in keep_probs] or checks.fail(
+        "keep_probs", "a non-empty list of keep probabilities", keep_probs)
+    seeds, epochs = _seeds(seeds), checks.integer("epochs", epochs, minimum=1)
+    lr, batch_size = checks.positive("lr", lr), checks.integer("batch_size", batch_size, minimum=1)
+    d = load_digits()
+    X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(d.X, d.y, seed=0)
+    res = {k: np.zeros((len(seeds), len(keep_probs)))
+           for k in ("train_acc", "val_acc", "val_loss", "test")}
+    jobs = [(i, j) for i in range(len(seeds)) for j in range(len(keep_probs))]
+    for i, j in progress(jobs, "keep probability on validation data", "runs"):
+        net, r = train_dropout_digits(keep_prob=keep_probs[j], sizes=sizes, epochs=epochs, lr=lr,
+                                      batch_size=batch_size, seed=seeds[i], dtype=dtype,
+                                      data=(X_train, X_val, y_train, y_val))  # its "test" = validation
+        res["train_acc"][i, j], res["val_acc"][i, j] = r["train_acc"], r["test_acc"]
+        res["val_loss"][i, j], res["test"][i, j] = r["test_loss"], net.accuracy(X_test, y_test)
+    best = int(np.argmax(res["val_acc"].mean(axis=0)))
+    test = res.pop("test")[:, best]  # only the chosen p's test accuracy leaves this function
+    return {"keep_probs": np.array(keep_probs), "seeds": seeds, **res, "best_index": best,
+            "val_loss_mean": res["val_loss"].mean(axis=0), "train_mean": res["train_acc"].mean(axis=0),
+            "val_mean": res["val_acc"].mean(axis=0), "val_spread": np.ptp(res["val_acc"], axis=0) / 2,
+            "best_p": float(keep_probs[best]), "test_acc": test, "test_mean": float(test.mean()),
+            "split": {"train": len(X_train), "val": len(X_val), "test": len(X_test)}}
 
 def vanilla_twin(net):
     """The vanilla-dropout network that computes exactly what the inverted-dropout ``net``
