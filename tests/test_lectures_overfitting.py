@@ -143,3 +143,40 @@ def test_long_run_continues_the_run_of_run_digits(small):
     first = over.prefix(long, 4)
     assert first.budget == 4 and first.train_acc == one.history["train_acc"][3]
     assert first.history["epoch"] == [2, 4] and np.isnan(first.test_acc)
+
+
+def test_corruption_sweep_and_memorizer_claims_over_other_seeds(three_way):
+    """Notebook 01, label corruption (seed 0, label seed 1), re-run with seeds 3, 4, 5 (labels and
+    initial weights): every level is memorized, the test error rises with the corruption and ends
+    near chance, any corruption takes ≥ 4× the epochs of clean labels, random labels longer than
+    20 %; at 20–60 % the network's test error lies nearer the memorizer (1-NN on the same labels)
+    than the learner (15-NN); at 40 % its best test error is under half its final one."""
+    X_train, _, X_test, y_train, _, y_test = three_way
+    middle = [f for f in over.FRACTIONS if 0 < f < 1]
+    for seed in (3, 4, 5):
+        runs = over.corruption_sweep(X_train, y_train, X_test, y_test, label_seed=seed, seed=seed,
+                                     curves=(0.4,))
+        memo = over.memorizer_comparison(X_train, y_train, X_test, y_test, label_seeds=(seed,), ks=(1, 15))
+        err = np.array([r.test_error for r in runs])
+        fit_ = np.array([r.epochs_to_fit for r in runs])
+        assert all(r.train_acc == 1.0 for r in runs), seed
+        assert np.all(np.diff(err) > 0) and err[-1] > 0.8, (seed, err)
+        assert fit_[0] * 4 < fit_[1:].min() and fit_[-1] > fit_[1], (seed, fit_)
+        net = dict(zip(over.FRACTIONS, err))
+        where = [(net[f] - memo[f][15].mean) / (memo[f][1].mean - memo[f][15].mean) for f in middle]
+        assert min(where) > 0.5, (seed, where)
+        h40 = runs[over.FRACTIONS.index(0.4)].history
+        assert 1 - max(h40["test_acc"]) < (1 - h40["test_acc"][-1]) / 2, seed
+
+
+def test_strong_l2_on_random_labels_levels_off_over_other_seeds(three_way):
+    """Notebook 01, "Longer" (seed 0): λ = 3e-3 on random labels for 300 epochs stays far from
+    memorized and moves in a band after epoch 200 — re-run on seeds 3, 4, 5."""
+    X_train, _, X_test, y_train, _, y_test = three_way
+    for seed in (3, 4, 5):
+        long = over.long_run(X_train, y_train, X_test, y_test, lam=3e-3, epochs=300, seed=seed,
+                             label_seed=seed, eval_every=10)
+        acc, epochs = np.array(long.history["train_acc"]), np.array(long.history["epoch"])
+        late = acc[epochs > 200]
+        assert not long.fitted and acc.max() < 0.8, (seed, acc.max())
+        assert late.max() - late.min() < 0.2 and abs(late.mean() - acc.max()) < 0.15, (seed, late)
