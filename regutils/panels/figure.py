@@ -337,9 +337,10 @@ class PanelFigure:
                        for ax, t in zip(self.ax_hist, self.hist_titles)}
 
     def prepare(self, canvas):
-        """Draw and cache the background for the figure as it is now, without sending a picture
-        (a panel does this before its canvas is shown: the first blit is then quick)."""
-        self._backgrounds.restore(canvas, self._axes_keys(), self.dynamic_artists() + [self.numbers])
+        """Draw the figure into ``canvas``'s pixels without sending it: the background and the
+        layers are then cached (a panel does this before its canvas is shown, so that the first
+        key press is answered by a quick blit)."""
+        self._draw(canvas)
 
     def render(self, canvas):
         """Draw the figure onto ``canvas`` (an Agg canvas: ipympl's, or Agg itself) by blitting,
@@ -351,6 +352,11 @@ class PanelFigure:
         numbers line is left out (a panel shows it as text above the canvas, and hides it in
         the figure but for ``Panel.savefig``: a line of text costs about 8 ms in Agg).
         Not thread-safe: a panel calls it under its lock."""
+        kind = self._draw(canvas)
+        canvas.blit(self.fig.bbox)
+        return kind
+
+    def _draw(self, canvas):
         dynamic = self.dynamic_artists()
         kind = self._backgrounds.restore(canvas, self._axes_keys(), dynamic + [self.numbers])
         renderer = canvas.get_renderer()
@@ -360,7 +366,6 @@ class PanelFigure:
                     self._quick[artist](renderer)
             elif artist.get_visible():
                 artist.draw(renderer)
-        canvas.blit(self.fig.bbox)
         return kind
 
     def n_artists(self, ticks=True):
