@@ -144,9 +144,13 @@ def test_png_frames_decode_to_the_pixels_drawn():
     panel.set(lam=0.1)
     assert len(frames) >= 2 and panel.canvas._image_mode == "diff"
     composed = np.asarray(Image.open(io.BytesIO(frames[0])))
-    for frame in frames[1:]:  # as the browser paints them: unchanged pixels are transparent
-        frame = np.asarray(Image.open(io.BytesIO(frame)))
-        composed = np.where(frame[..., 3:] > 0, frame, composed)
+    size = Image.open(io.BytesIO(frames[0])).size
+    assert any(Image.open(io.BytesIO(f)).size < size for f in frames[1:])  # cropped diffs
+    for frame in frames[1:]:  # as the browser paints them: at the top left, unchanged pixels
+        frame = np.asarray(Image.open(io.BytesIO(frame)))  # transparent (and none past the last
+        h, w, _ = frame.shape                                # row and column that changed)
+        composed = composed.copy()
+        composed[:h, :w] = np.where(frame[..., 3:] > 0, frame, composed[:h, :w])
     np.testing.assert_array_equal(composed, np.asarray(panel.canvas.buffer_rgba()))
 
 

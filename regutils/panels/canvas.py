@@ -67,7 +67,7 @@ def png_bytes(rgba, level=1, where=None):
         rows[:, 1:] = rgba.reshape(h, 4 * w)
     else:
         # (one uint32 per pixel: a where over 4 bytes each is 40× slower)
-        np.copyto(rows[:, 1:].view(np.uint32), rgba.view(np.uint32).reshape(h, w), where=where)
+        np.copyto(rows[:, 1:].view(np.uint32), rgba.view(np.uint32)[..., 0], where=where)
 
     def chunk(tag, data):
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
@@ -78,7 +78,9 @@ def png_bytes(rgba, level=1, where=None):
 
 def _get_diff_image(self):
     """matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` (3.11), encoded by ``png_bytes``:
-    the frame ipympl sends, with the pixels unchanged since the last frame left transparent."""
+    the frame ipympl sends, with the pixels unchanged since the last frame left transparent.
+    A diff frame ends at the last row and column that changed: the browser draws it at the top
+    left corner over the last picture, so less to encode and to decode."""
     if not self._png_is_old:
         return None
     pixels = np.asarray(self.get_renderer().buffer_rgba())
@@ -93,7 +95,11 @@ def _get_diff_image(self):
     self._last_buff = buff.copy()
     self._force_full = False
     self._png_is_old = False
-    return png_bytes(pixels, where=where)
+    if where is None:
+        return png_bytes(pixels)
+    rows, cols = np.flatnonzero(where.any(axis=1)), np.flatnonzero(where.any(axis=0))
+    h, w = (rows[-1] + 1, cols[-1] + 1) if len(rows) else (1, 1)
+    return png_bytes(pixels[:h, :w], where=where[:h, :w])
 
 
 def attach_canvas(fig, kind="ipympl"):

@@ -59,7 +59,7 @@ class Panel:
     """
 
     slug = "panel"  # the start of the saved files' names
-    PREVIEW_PAUSE = 0.02  # seconds without training after a preview is sent
+    PREVIEW_PAUSE = 0.04  # seconds without training after a preview is sent
 
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
                  cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None,

@@ -105,6 +105,8 @@ def test_key_press_to_new_and_final_picture(name, speed_page):
                          what=f"{name}: a picture after {label} →")
             settle(page)
             status = status_text(out)
+            if label == "η" and "TrainingDiverged" in status:
+                break  # the end of the usable range (the panel says so instead of a picture)
             assert "⚠" not in status, status
             assert "trained and evaluated" in status or "cached" in status, status
             paints = page.evaluate(JS_SINCE_KEY)
