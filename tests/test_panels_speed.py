@@ -5,6 +5,7 @@ the PNG frames decode to the pixels drawn, and work in steps on an event loop st
 import asyncio
 import io
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -128,14 +129,18 @@ def test_training_in_steps_is_one_run_also_for_divergence():
     assert ha == hb and ha.start_size == hb.start_size and ha.start_loss == hb.start_loss
 
 
-def test_png_frames_decode_to_the_pixels_drawn():
+def decode(frame):
+    return np.asarray(Image.open(io.BytesIO(frame)))
+
+
+def test_png_frames_decode_to_the_pixels_drawn(monkeypatch):
     rgba = np.random.default_rng(0).integers(0, 256, (37, 53, 4), dtype=np.uint8)
-    decoded = np.asarray(Image.open(io.BytesIO(canvas_module.png_bytes(rgba))))
-    np.testing.assert_array_equal(decoded, rgba)
+    np.testing.assert_array_equal(decode(canvas_module.png_bytes(rgba)), rgba)
     where = rgba[..., 0] > 128  # only those pixels, the others transparent
-    decoded = np.asarray(Image.open(io.BytesIO(canvas_module.png_bytes(rgba, where=where))))
-    np.testing.assert_array_equal(decoded, np.where(where[..., None], rgba, 0))
+    np.testing.assert_array_equal(decode(canvas_module.png_bytes(rgba, where=where)),
+                                  np.where(where[..., None], rgba, 0))
     # the panel's ipympl canvas: a diff frame over the last one gives the new picture
+    monkeypatch.setattr(canvas_module, "DIFF_AFTER", 0.0)  # (diffs however close the frames)
     panel = panels.penalty_panel(n_train=100, epochs=20)
     panel.canvas.syncing_data_url = False
     frames = []
@@ -143,15 +148,32 @@ def test_png_frames_decode_to_the_pixels_drawn():
     panel.figure.render(panel.canvas)
     panel.set(lam=0.1)
     assert len(frames) >= 2 and panel.canvas._image_mode == "diff"
-    composed = np.asarray(Image.open(io.BytesIO(frames[0])))
-    size = Image.open(io.BytesIO(frames[0])).size
-    assert any(Image.open(io.BytesIO(f)).size < size for f in frames[1:])  # cropped diffs
+    composed = decode(frames[0])
+    assert any(decode(f).shape < composed.shape for f in frames[1:])  # cropped diffs
     for frame in frames[1:]:  # as the browser paints them: at the top left, unchanged pixels
-        frame = np.asarray(Image.open(io.BytesIO(frame)))  # transparent (and none past the last
-        h, w, _ = frame.shape                                # row and column that changed)
+        frame = decode(frame)  # transparent (and none past the last row and column changed)
+        h, w, _ = frame.shape
         composed = composed.copy()
         composed[:h, :w] = np.where(frame[..., 3:] > 0, frame, composed[:h, :w])
     np.testing.assert_array_equal(composed, np.asarray(panel.canvas.buffer_rgba()))
+
+
+def test_frames_close_together_are_whole_pictures():
+    """A frame sent soon after the last one is the whole picture: ipympl's front end drops a
+    frame that arrives while the last is decoding, and a lost diff would leave stale pixels."""
+    panel = panels.penalty_panel(n_train=100, epochs=20)
+    panel.canvas.syncing_data_url = False
+    frames = []
+    panel.canvas.send_binary = lambda data: frames.append((panel.canvas._image_mode, data))
+    panel.mode_toggle.value = "live"
+    for _ in range(4):  # live ticks, back to back
+        panel.tick()
+    assert frames and all(mode == "full" for mode, _ in frames)
+    assert all(decode(data).shape[:2] == (360, 936) for _, data in frames)
+    np.testing.assert_array_equal(decode(frames[-1][1]), np.asarray(panel.canvas.buffer_rgba()))
+    time.sleep(canvas_module.DIFF_AFTER)
+    panel.tick()  # after a pause: a diff
+    assert frames[-1][0] == "diff"
 
 
 def test_one_blas_thread_applies_to_the_thread_that_runs_it():

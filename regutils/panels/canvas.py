@@ -4,6 +4,7 @@ error in a callback into a message instead of a traceback."""
 import html
 import struct
 import sys
+import time
 import types
 import warnings
 import zlib
@@ -76,17 +77,27 @@ def png_bytes(rgba, level=1, where=None):
             + chunk(b"IDAT", zlib.compress(rows, level)) + chunk(b"IEND", b""))
 
 
+DIFF_AFTER = 0.25
+"""Seconds since the last frame after which the next may be a diff (only the changed pixels)."""
+
+
 def _get_diff_image(self):
     """matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` (3.11), encoded by ``png_bytes``:
     the frame ipympl sends, with the pixels unchanged since the last frame left transparent.
     A diff frame ends at the last row and column that changed: the browser draws it at the top
-    left corner over the last picture, so less to encode and to decode."""
+    left corner over the last picture, so less to encode and to decode.
+
+    A diff is only sent ``DIFF_AFTER`` seconds or more after the last frame, else the whole
+    picture: ipympl's front end loads every frame into the same image, and one that arrives
+    while the last is still being decoded replaces it, so that a lost diff would leave its
+    pixels stale until they change again (live training showed torn histograms)."""
     if not self._png_is_old:
         return None
     pixels = np.asarray(self.get_renderer().buffer_rgba())
     buff = pixels.view(np.uint32).squeeze(2)
+    now, last = time.monotonic(), getattr(self, "_last_frame_at", -np.inf)
     where = None
-    if (self._force_full or buff.shape != self._last_buff.shape
+    if (self._force_full or buff.shape != self._last_buff.shape or now - last < DIFF_AFTER
             or (pixels[:, :, 3] != 255).any()):
         self.set_image_mode("full")
     else:
@@ -95,6 +106,7 @@ def _get_diff_image(self):
     self._last_buff = buff.copy()
     self._force_full = False
     self._png_is_old = False
+    self._last_frame_at = now
     if where is None:
         return png_bytes(pixels)
     rows, cols = np.flatnonzero(where.any(axis=1)), np.flatnonzero(where.any(axis=0))

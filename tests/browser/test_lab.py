@@ -54,6 +54,32 @@ JS_HASH = """
 """
 
 
+JS_SHA256 = """
+async (canvas) => {
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const h = await crypto.subtle.digest('SHA-256', d);
+  return [...new Uint8Array(h)].map(b => b.toString(16).padStart(2, '0')).join('');
+}
+"""
+JS_KERNEL_EXEC = """
+async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let out = '';
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  future.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text; };
+  await future.done;
+  return out;
+}
+"""
+KERNEL_LIVE_PICTURE = """
+import gc, hashlib
+import numpy as np
+from regutils.panels.panel import Panel
+live = [p for p in gc.get_objects() if isinstance(p, Panel) and p.mode == "live"]
+print(hashlib.sha256(np.asarray(live[0].canvas.buffer_rgba()).tobytes()).hexdigest(), len(live))
+"""
+
+
 def cell_index(path, needle):
     cells = json.loads((B.REPO / path).read_text())["cells"]
     return next(i for i, c in enumerate(cells) if needle in "".join(c["source"]))
@@ -206,3 +232,8 @@ def test_play_changes_the_picture_and_pause_stops_it(panels_page, timings, artif
     assert canvas.evaluate(JS_HASH) == first, "the picture still changes after pause"
     status = out.locator(".widget-html").last.inner_text()
     assert "live: epoch" in status and "⚠" not in status
+    # the browser shows exactly the kernel's last picture: no frame of the fast live updates was
+    # lost on the way (a lost diff frame leaves stale pixels behind)
+    kernel = page.evaluate(JS_KERNEL_EXEC, KERNEL_LIVE_PICTURE).split()
+    assert kernel[1] == "1", "one panel in live mode"
+    assert canvas.evaluate(JS_SHA256) == kernel[0], "the canvas is not the kernel's picture"
