@@ -39,8 +39,6 @@ from .save import FORMATS, file_name, write_figure
 from .settings import Settings
 
 
-
-
 class Panel:
     """An explorer panel: controls + one figure + a status line (see the module docstring).
 
@@ -381,7 +379,8 @@ class Panel:
                 f"{1000 * result.seconds:.0f} ms")
 
     def _train_in_background(self, settings, start):
-        masks = f" (preview: {min(settings.k, PREVIEW_MASKS)} masks)" * (settings.test_rule == "mc")
+        masks = (f" (preview: {min(settings.k, PREVIEW_MASKS)} masks)"
+                 if settings.test_rule == "mc" else "")
 
         def steps():
             for result in training(settings, self.preview_after, self.preview_every, steps=True):
