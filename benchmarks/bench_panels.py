@@ -3,8 +3,9 @@ and to the final one, and live mode's figure updates per second.
 
     .venv/bin/python benchmarks/bench_panels.py [--moves 12] [--ticks 60] [--quick]
 
-Each panel is built headless (ipywidgets work without a front end) with ipympl's canvas, as after
-the browser's "initialized" message (every picture is rendered and its PNG diff made at once), and
+Each panel is built headless (ipywidgets work without a front end), its picture widget connected
+to a stand-in for the browser's view that reports each frame painted at once (so every picture is
+rendered and its PNG diff made and sent at once: ``picture.HeadlessView``), and
 runs inside an asyncio event loop, as in a Jupyter kernel: a new setting trains in steps on the
 loop (``regutils.panels.jobs``), with a preview after the first 2 epochs and then every 0.15 s.
 Each slider is moved programmatically (``slider.value = v``), as a key press would, to a value not
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from regutils import panels as rw  # noqa: E402
 from regutils.panels import jobs  # noqa: E402
+from regutils.panels.picture import HeadlessView  # noqa: E402
 
 jobs.ANY_RUNNING_LOOP = True  # this asyncio loop runs the steps, as a kernel's would
 
@@ -47,7 +49,7 @@ DIGITS_PLAN = ("corruption", "corruption", [0.2, 0.5, 1.0])
 
 def make(panel, cache_size):
     p = getattr(rw, f"{panel}_panel")(cache_size=cache_size)
-    p.canvas.syncing_data_url = False  # as with the browser connected
+    HeadlessView(p.picture, decode=False)  # a browser's view, painting every frame at once
     return p
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "regutils"
-UI = ("matplotlib", "ipywidgets", "ipympl")
+UI = ("matplotlib", "ipywidgets", "anywidget")
 ALLOWED = {  # layer → the regutils layers it may import
     "core": {"core"},
     "plots": {"core"},  # the one core module with figures: no other core module imports it
@@ -71,7 +71,7 @@ def violations(source, module, is_package=False):
         top = target.split(".")[0]
         if top in UI and layer in ("core", "lectures", "tools") and module != "regutils.plots":
             out.append(f"{module}:{line} imports {target} (only plots, figures/ and panels/ may)")
-        if top in ("ipywidgets", "ipympl") and layer != "panels":
+        if top in ("ipywidgets", "anywidget") and layer != "panels":
             out.append(f"{module}:{line} imports {target} (widgets only in panels/)")
         if top != "regutils":
             continue

@@ -7,7 +7,6 @@ import os
 import tracemalloc
 import weakref
 
-import numpy as np
 import pytest
 
 import regutils as ru
@@ -103,7 +102,7 @@ def test_closed_panels_leave_no_widgets_and_little_memory():
     from ipywidgets.widgets.widget import _instances
 
     def make_and_close():
-        panel = panels.penalty_panel(n_train=100, epochs=20)  # with the ipympl canvas
+        panel = panels.penalty_panel(n_train=100, epochs=20)  # with the picture widget
         for lam in (1e-3, 1e-2, 0.1):
             panel.set(lam=lam)
         panel.close()

@@ -1,4 +1,4 @@
-"""regutils.panels without a browser: ipywidgets and ipympl's canvas work without a front end.
+"""regutils.panels without a browser: ipywidgets and the picture widget work without a front end.
 
 The memory/figure test performs 500 updates and checks that no pyplot figure appears, that the
 figure keeps the same number of artists and that the process memory stays within a bound.
@@ -10,10 +10,11 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import regutils as ru
 from regutils import panels
-from regutils.panels import canvas
+from regutils.panels.picture import HeadlessView, Picture
 
 
 FAST = dict(n_train=100)
@@ -64,10 +65,10 @@ def no_new_pyplot_figures():
 # -- construction, labels, display ------------------------------------------------------------
 def test_panels_build_without_pyplot_and_show_lecture_symbols(no_new_pyplot_figures):
     penalty = panels.penalty_panel(**FAST)
-    Canvas, _ = canvas._ipympl()  # (a plain "import ipympl" would switch pyplot's backend)
     dropout = panels.dropout_panel(**FAST)
     noise = panels.noise_panel(**FAST)
-    assert isinstance(penalty.canvas, Canvas) and penalty.fig.canvas is penalty.canvas
+    assert isinstance(penalty.canvas, FigureCanvasAgg) and penalty.fig.canvas is penalty.canvas
+    assert isinstance(penalty.picture, Picture)
     assert penalty.controls["lam"].description == "λ"
     assert penalty.controls["lr"].description == "η"
     assert dropout.controls["keep_prob"].description == "p (keep)"
@@ -91,7 +92,7 @@ def test_panels_build_without_pyplot_and_show_lecture_symbols(no_new_pyplot_figu
         bundle = panel._repr_mimebundle_()
         assert "application/vnd.jupyter.widget-view+json" in bundle
         assert bundle["text/plain"].startswith(type(panel).__name__)
-        assert panel.canvas in panel.widget.children
+        assert panel.picture in panel.widget.children
         assert panel.status.value and "⚠" not in panel.status.value
         panel.close()
 
@@ -139,7 +140,7 @@ def test_each_control_changes_the_figure_in_place(kind, no_new_pyplot_figures):
     for name, value in CHANGES[kind]:
         before, updates = snapshot(panel), panel.update_count
         panel.controls[name].value = value
-        panel.wait()  # (with the ipympl canvas a new setting trains in a background thread)
+        panel.wait()  # (with the picture widget a new setting trains in steps)
         assert panel.error is None, (name, panel.status.value)
         assert panel.update_count >= updates + 1 and panel.result.done
         assert getattr(panel.settings, name) == value
@@ -255,7 +256,7 @@ def rss_mb():
 def test_500_updates_leak_no_figures_artists_or_memory(no_new_pyplot_figures):
     panel = panels.penalty_panel(penalty="l2", cache_size=16, **FAST)
     # as with a browser connected: every update renders (Agg) and sends a PNG diff at once
-    panel.canvas.syncing_data_url = False
+    HeadlessView(panel.picture)
     lams = [0.0, 1e-4, 1e-3, 1e-2]
     penalties = ["l2", "l1", "none"]
 
@@ -304,8 +305,8 @@ def test_500_updates_leak_no_figures_artists_or_memory(no_new_pyplot_figures):
 
 
 def test_making_a_panel_leaves_pyplot_and_its_backend_alone():
-    """``import ipympl`` would switch pyplot to the widget backend (static figures of an inline
-    notebook would turn into widgets): a fresh process shows that creating a panel does not."""
+    """A panel neither switches pyplot's backend (static figures of an inline notebook would
+    turn into widgets, as ``import ipympl`` does) nor adds a pyplot figure: a fresh process."""
     import subprocess
     import sys
 
@@ -315,10 +316,10 @@ def test_making_a_panel_leaves_pyplot_and_its_backend_alone():
             "p = penalty_panel(epochs=2, n_train=20)\n"
             "import sys\n"
             "print(matplotlib.get_backend(), plt.get_fignums(),\n"
-            "      'ipympl.backend_nbagg' in sys.modules)")
+            "      'ipympl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.lower().split() == ["agg", "[1]", "true"]
+    assert out.stdout.lower().split() == ["agg", "[1]", "false"]
     assert "Warning" not in out.stderr, out.stderr
 
 

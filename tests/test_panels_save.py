@@ -2,7 +2,6 @@
 colour-blind-safe heat map control."""
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pytest
 
 from regutils import panels

@@ -5,17 +5,18 @@ import pytest
 
 from regutils.lectures import quadratic as quad
 from regutils.panels import sliders
+from regutils.panels.picture import HeadlessView
 
-from optional import require_module
 
 
-# ipympl's FigureManager builds its Toolbar in a way traitlets deprecates (not our code)
-@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_lambda_slider_moves_the_figure_without_pyplot():
-    require_module("ipympl", "pip install ipympl")
     before = plt.get_fignums()
     s = sliders.l2_slider(lam=0.1)
+    view = HeadlessView(s.picture)
     s.slider.value = 1.0
+    # the browser's view shows the figure at the new λ (a diff frame over the first picture)
+    assert len(view.frames) == 2 and not view.frames[-1]["full"]
+    np.testing.assert_array_equal(view.pixels, np.asarray(s.canvas.buffer_rgba()))
     np.testing.assert_allclose(s.geometry.w_tilde, quad.l2_solution(quad.rotated_hessian(),
                                                                    quad.W_STAR_2D, 1.0))
     s1 = sliders.l1_slider(lam=0.05)
@@ -25,7 +26,6 @@ def test_lambda_slider_moves_the_figure_without_pyplot():
     assert "application/vnd.jupyter.widget-view+json" in s._repr_mimebundle_()
 
 
-@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_lambda_slider_shows_an_error_instead_of_a_traceback(monkeypatch):
     s = sliders.l1_slider(lam=0.05, canvas="agg")
 

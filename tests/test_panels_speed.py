@@ -5,7 +5,6 @@ the PNG frames decode to the pixels drawn, and work in steps on an event loop st
 import asyncio
 import io
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -15,9 +14,11 @@ from PIL import Image
 import regutils as ru
 from regutils import panels
 from regutils.panels import canvas as canvas_module
+from regutils.panels import picture
 from regutils.panels.compute import train, training
 from regutils.panels import jobs
 from regutils.panels.jobs import Job
+from regutils.panels.picture import HeadlessView
 from regutils.panels.settings import Settings, digits_settings
 from regutils.train import _blas_controller, one_blas_thread
 
@@ -139,41 +140,53 @@ def test_png_frames_decode_to_the_pixels_drawn(monkeypatch):
     where = rgba[..., 0] > 128  # only those pixels, the others transparent
     np.testing.assert_array_equal(decode(canvas_module.png_bytes(rgba, where=where)),
                                   np.where(where[..., None], rgba, 0))
-    # the panel's ipympl canvas: a diff frame over the last one gives the new picture
-    monkeypatch.setattr(canvas_module, "DIFF_AFTER", 0.0)  # (diffs however close the frames)
+    # the panel's picture: diff frames, each the rectangle that changed, over the first picture
     panel = panels.penalty_panel(n_train=100, epochs=20)
-    panel.canvas.syncing_data_url = False
-    frames = []
-    panel.canvas.send_binary = frames.append  # (what ipympl sends to the browser)
-    panel.figure.render(panel.canvas)
+    view = HeadlessView(panel.picture)  # (decodes and composes the frames as the browser does)
     panel.set(lam=0.1)
-    assert len(frames) >= 2 and panel.canvas._image_mode == "diff"
-    composed = decode(frames[0])
-    assert any(decode(f).shape < composed.shape for f in frames[1:])  # cropped diffs
-    for frame in frames[1:]:  # as the browser paints them: at the top left, unchanged pixels
-        frame = decode(frame)  # transparent (and none past the last row and column changed)
-        h, w, _ = frame.shape
-        composed = composed.copy()
-        composed[:h, :w] = np.where(frame[..., 3:] > 0, frame, composed[:h, :w])
-    np.testing.assert_array_equal(composed, np.asarray(panel.canvas.buffer_rgba()))
-
-
-def test_frames_close_together_are_whole_pictures():
-    """A frame sent soon after the last one is the whole picture: ipympl's front end drops a
-    frame that arrives while the last is decoding, and a lost diff would leave stale pixels."""
-    panel = panels.penalty_panel(n_train=100, epochs=20)
-    panel.canvas.syncing_data_url = False
-    frames = []
-    panel.canvas.send_binary = lambda data: frames.append((panel.canvas._image_mode, data))
     panel.mode_toggle.value = "live"
-    for _ in range(4):  # live ticks, back to back
+    for _ in range(4):  # live ticks, back to back: each a diff, none lost
         panel.tick()
-    assert frames and all(mode == "full" for mode, _ in frames)
-    assert all(decode(data).shape[:2] == (360, 936) for _, data in frames)
-    np.testing.assert_array_equal(decode(frames[-1][1]), np.asarray(panel.canvas.buffer_rgba()))
-    time.sleep(canvas_module.DIFF_AFTER)
-    panel.tick()  # after a pause: a diff
-    assert frames[-1][0] == "diff"
+    assert view.frames[0]["full"] and len(view.frames) >= 6
+    assert not any(f["full"] for f in view.frames[1:])
+    assert all(f["x"] > 0 and f["y"] > 0 for f in view.frames[1:])  # (cropped on every side)
+    np.testing.assert_array_equal(view.pixels, np.asarray(panel.canvas.buffer_rgba()))
+
+
+def test_frames_wait_for_the_browser_and_the_newest_picture_wins():
+    """Nothing is sent before a view is up; then at most ``WINDOW`` frames are on their way, and
+    once the browser has painted them only the newest picture shown meanwhile follows, as a diff
+    against the last frame sent: the view ends on the kernel's picture."""
+    panel = panels.penalty_panel(n_train=100, epochs=20)
+    sent = []
+    panel.picture.send = lambda *args: sent.append(args)
+    panel.mode_toggle.value = "live"
+    panel.tick()
+    assert sent == [] and panel.picture.frames == 0  # (no view yet)
+    view = HeadlessView(panel.picture, auto_paint=False)
+    for _ in range(6):
+        panel.tick()
+    assert len(view.frames) == picture.WINDOW == panel.picture.frames
+    view.paint()  # the browser catches up: the newest picture comes, the 4 before it never
+    assert len(view.frames) == picture.WINDOW + 1
+    view.paint()
+    np.testing.assert_array_equal(view.pixels, np.asarray(panel.canvas.buffer_rgba()))
+    # a second view (another browser tab) starts from the whole picture
+    other = HeadlessView(panel.picture)
+    assert other.frames[0]["full"]
+    np.testing.assert_array_equal(other.pixels, np.asarray(panel.canvas.buffer_rgba()))
+
+
+def test_a_high_density_screen_gets_the_figure_at_its_pixel_ratio():
+    """A view on a screen of 2 device pixels per CSS pixel: the figure is drawn at 2 × its dpi
+    (sharp text), the frame says the ratio (the browser shows it at the same CSS size)."""
+    panel = panels.penalty_panel(n_train=100, epochs=20)
+    view = HeadlessView(panel.picture, ratio=2.0)
+    assert view.pixels.shape[:2] == (720, 1872) and view.frames[-1]["ratio"] == 2.0
+    assert panel.fig.dpi == 2 * panel.figure.dpi
+    panel.set(lam=0.1)
+    np.testing.assert_array_equal(view.pixels, np.asarray(panel.canvas.buffer_rgba()))
+    assert_same_picture(view.pixels, full_draw(panel), map_box(panel), "at ratio 2")
 
 
 def test_one_blas_thread_applies_to_the_thread_that_runs_it():

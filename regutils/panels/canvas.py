@@ -1,60 +1,12 @@
-"""One canvas helper for the panels and the λ sliders: an ipympl canvas attached to a plain
-``matplotlib.figure.Figure`` (no pyplot, no ``%matplotlib widget``), and the guard that turns an
-error in a callback into a message instead of a traceback."""
+"""Canvas helpers for the panels and the λ sliders: an Agg canvas for a plain
+``matplotlib.figure.Figure`` (no pyplot, no ``%matplotlib widget``), the PNG frames their
+``picture.Picture`` sends, and the guard that turns an error in a callback into a message instead
+of a traceback."""
 import html
 import struct
-import sys
-import time
-import types
-import warnings
 import zlib
 
 import numpy as np
-
-IPYMPL = "module://ipympl.backend_nbagg"
-
-
-def _ipympl():
-    """ipympl's ``Canvas`` and ``FigureManager``, imported without switching pyplot's backend.
-
-    ``import ipympl`` runs ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib is
-    already imported: every later static figure of an inline notebook would become a widget.
-    While importing, the backend setting is made to read as ipympl already (so that call does
-    nothing) and is restored right after; pyplot itself is never touched.
-    """
-    import matplotlib
-
-    if "ipympl.backend_nbagg" not in sys.modules:
-        rc = matplotlib.rcParams
-        keys = ("backend", "backend_fallback")
-        saved = {key: rc._get(key) for key in keys} if hasattr(rc, "_get") else None
-        if saved is not None:
-            rc._set("backend", IPYMPL)
-        try:
-            import ipympl.backend_nbagg  # noqa: F401
-        finally:
-            if saved is not None:
-                for key, value in saved.items():
-                    rc._set(key, value)
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    return Canvas, FigureManager
-
-
-def ipympl_canvas(fig):
-    """An ipympl canvas (a widget) for a plain ``Figure``: no toolbar, header, footer or resizing."""
-    Canvas, FigureManager = _ipympl()
-    with warnings.catch_warnings():  # ipympl 0.10's Toolbar trips a traitlets deprecation
-        warnings.simplefilter("ignore", DeprecationWarning)
-        canvas = Canvas(fig)
-        FigureManager(canvas, 0)
-    canvas.get_diff_image = types.MethodType(_get_diff_image, canvas)
-    canvas.header_visible = False
-    canvas.footer_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    canvas.capture_scroll = False
-    return canvas
 
 
 def png_bytes(rgba, level=1, where=None):
@@ -77,51 +29,12 @@ def png_bytes(rgba, level=1, where=None):
             + chunk(b"IDAT", zlib.compress(rows, level)) + chunk(b"IEND", b""))
 
 
-DIFF_AFTER = 0.25
-"""Seconds since the last frame after which the next may be a diff (only the changed pixels)."""
+def attach_canvas(fig):
+    """An Agg canvas for ``fig`` (a plain ``Figure``: no pyplot); a ``picture.Picture`` widget
+    shows its pixels in the browser."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-
-def _get_diff_image(self):
-    """matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` (3.11), encoded by ``png_bytes``:
-    the frame ipympl sends, with the pixels unchanged since the last frame left transparent.
-    A diff frame ends at the last row and column that changed: the browser draws it at the top
-    left corner over the last picture, so less to encode and to decode.
-
-    A diff is only sent ``DIFF_AFTER`` seconds or more after the last frame, else the whole
-    picture: ipympl's front end loads every frame into the same image, and one that arrives
-    while the last is still being decoded replaces it, so that a lost diff would leave its
-    pixels stale until they change again (live training showed torn histograms)."""
-    if not self._png_is_old:
-        return None
-    pixels = np.asarray(self.get_renderer().buffer_rgba())
-    buff = pixels.view(np.uint32).squeeze(2)
-    now, last = time.monotonic(), getattr(self, "_last_frame_at", -np.inf)
-    where = None
-    if (self._force_full or buff.shape != self._last_buff.shape or now - last < DIFF_AFTER
-            or (pixels[:, :, 3] != 255).any()):
-        self.set_image_mode("full")
-    else:
-        self.set_image_mode("diff")
-        where = buff != self._last_buff
-    self._last_buff = buff.copy()
-    self._force_full = False
-    self._png_is_old = False
-    self._last_frame_at = now
-    if where is None:
-        return png_bytes(pixels)
-    rows, cols = np.flatnonzero(where.any(axis=1)), np.flatnonzero(where.any(axis=0))
-    h, w = (rows[-1] + 1, cols[-1] + 1) if len(rows) else (1, 1)
-    return png_bytes(pixels[:h, :w], where=where[:h, :w])
-
-
-def attach_canvas(fig, kind="ipympl"):
-    """``fig``'s canvas: ipympl's (a widget, ``kind="ipympl"``) or Agg's (``"agg"``: headless)."""
-    if kind not in ("ipympl", "agg"):
-        raise ValueError(f"canvas must be one of 'ipympl', 'agg', got {kind!r}")
-    if kind == "agg":
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        return FigureCanvasAgg(fig)
-    return ipympl_canvas(fig)
+    return FigureCanvasAgg(fig)
 
 
 def error_html(exc):
@@ -160,11 +73,3 @@ def close_widgets(widget):
             stack.extend(value if isinstance(value, (list, tuple)) else [value])
         w.close()
 
-
-def with_lock(draw, lock):
-    """``draw`` that waits for ``lock`` (the front end's own redraw requests, while a panel
-    draws from elsewhere)."""
-    def locked_draw(*args, **kwargs):
-        with lock:
-            return draw(*args, **kwargs)
-    return locked_draw

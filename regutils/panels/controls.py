@@ -123,18 +123,9 @@ def readout(widget):
     return format(widget.value, fmt) if isinstance(widget.value, (int, float)) else str(widget.value)
 
 
-# (scoped to the panel) a toggle's description beside its buttons, not above them; the canvas
-# scaled down, never cut off, where the notebook is narrower than the figure (a 1024-px window
-# with JupyterLab's file browser open). ipympl sets the canvas size inline and stacks its two
-# canvases absolutely: the picture is put back in the flow, the overlay follows its size.
+# (scoped to the panel) a toggle's description beside its buttons, not above them (the picture
+# scales itself down where the notebook is narrower than the figure: ``picture._CSS``)
 PANEL_CSS = """<style>
 .regutils-panel .widget-toggle-buttons {display: flex; flex-flow: row nowrap; align-items: center}
 .regutils-panel .widget-toggle-buttons > .widget-label {flex: 0 0 auto}
-.regutils-panel .jupyter-matplotlib, .regutils-panel .jupyter-matplotlib-figure,
-.regutils-panel .jupyter-matplotlib-canvas-container {max-width: 100%; min-width: 0}
-.regutils-panel .jupyter-matplotlib-canvas-div {max-width: 100%; height: auto !important}
-.regutils-panel .jupyter-matplotlib-canvas-div canvas:first-child
-  {position: relative !important; max-width: 100%; height: auto !important}
-.regutils-panel .jupyter-matplotlib-canvas-div canvas + canvas
-  {width: 100% !important; height: 100% !important}
 </style>"""

@@ -57,9 +57,10 @@ class PanelFigure:
     right, one weight histogram per layer on fixed bins (so shrinking weights are seen to shrink;
     weights beyond the range are counted in the outer bins); top, the numbers line.
 
-    The figure is a plain ``matplotlib.figure.Figure`` (never registered with pyplot); attach any
-    canvas to it (Agg for tests, ipympl's in a panel). Updates only call ``set_data``,
-    ``set_offsets``, ``set_text``, ``set_xlim``/``set_ylim``: the number of artists stays the same.
+    The figure is a plain ``matplotlib.figure.Figure`` (never registered with pyplot); attach an
+    Agg canvas to it (a panel shows its pixels with a ``picture.Picture``). Updates only call
+    ``set_data``, ``set_offsets``, ``set_text``, ``set_xlim``/``set_ylim``: the number of
+    artists stays the same.
 
     ``render(canvas)`` draws it by blitting: the artists a result changes (``dynamic_artists``)
     over a cached picture of everything else (axes, ticks, labels; ``raster.Backgrounds``): when
@@ -87,6 +88,7 @@ class PanelFigure:
         checks.choice("colormap", colormap, COLORMAPS)
         self.kind = kind
         self.colormap = colormap
+        self.dpi = dpi  # (a screen of 2 device pixels per CSS pixel draws it at 2 × dpi)
         self.fig = fig = Figure(figsize=figsize, dpi=dpi)
         fig.patch.set_facecolor("white")
         self.numbers = fig.text(0.012, 0.985, "", fontsize=10, va="top", ha="left",
@@ -336,27 +338,24 @@ class PanelFigure:
         return keys | {ax: (ax.get_xlim(), t.get_text())
                        for ax, t in zip(self.ax_hist, self.hist_titles)}
 
-    def prepare(self, canvas):
-        """Draw the figure into ``canvas``'s pixels without sending it: the background and the
-        layers are then cached (a panel does this before its canvas is shown, so that the first
-        key press is answered by a quick blit)."""
-        self._draw(canvas)
+    @property
+    def alt(self):
+        """What the figure shows, in words (for a screen reader)."""
+        main = ("the decision map of the network (class probability as colour) with the "
+                "training and test points" if self.kind == "2d" else
+                f"{self.N_DIGITS} test digits with the network's labels")
+        return (f"{main}; the loss and the accuracy by epoch, on the training and the test set; "
+                f"a histogram of the weights of each of the {len(self.ax_hist)} layers")
 
     def render(self, canvas):
-        """Draw the figure onto ``canvas`` (an Agg canvas: ipympl's, or Agg itself) by blitting,
-        and hand it to the canvas (``canvas.blit()``: ipympl then sends the changed pixels).
-        Returns "blit", "axes" (some axes' ticks were redrawn first) or "full" (the whole
-        background was drawn first): see ``raster.Backgrounds``.
+        """Draw the figure into ``canvas``'s pixels (an Agg canvas) by blitting. Returns "blit",
+        "axes" (some axes' ticks were redrawn first) or "full" (the whole background was drawn
+        first): see ``raster.Backgrounds``.
 
         The costliest artists are drawn straight into the pixels (``_quick_draws``). The
         numbers line is left out (a panel shows it as text above the canvas, and hides it in
         the figure but for ``Panel.savefig``: a line of text costs about 8 ms in Agg).
         Not thread-safe: a panel calls it under its lock."""
-        kind = self._draw(canvas)
-        canvas.blit(self.fig.bbox)
-        return kind
-
-    def _draw(self, canvas):
         dynamic = self.dynamic_artists()
         kind = self._backgrounds.restore(canvas, self._axes_keys(), dynamic + [self.numbers])
         renderer = canvas.get_renderer()

@@ -5,9 +5,9 @@ place, through the pure compute of ``compute`` (compare mode: ``Explorer``; live
     from regutils.panels import penalty_panel
     penalty_panel(dataset="moons", penalty="l2", lam=1e-3)     # last expression of a cell
 
-The figure is a plain ``matplotlib.figure.Figure`` with ipympl's canvas attached directly
-(``canvas.attach_canvas``): no pyplot, no ``%matplotlib widget``, so a notebook keeps the inline
-backend for its static figures. An error in a callback (e.g. training diverged) becomes a message
+The figure is a plain ``matplotlib.figure.Figure`` drawn by Agg and shown by a ``picture.Picture``
+widget (a ``<canvas>`` the kernel sends the changed pixels to): no pyplot, no
+``%matplotlib widget``, so a notebook keeps the inline backend for its static figures. An error in a callback (e.g. training diverged) becomes a message
 in the panel's status line; the next valid change clears it.
 
 Every panel has a Save button: the current figure as PNG or SVG (the format next to it) in the
@@ -17,7 +17,7 @@ The 2-D panels also offer the heat map in cividis, colour-blind safe (``colormap
 "colours" control).
 
 Speed (``benchmarks/bench_panels.py``, tests/browser/test_speed.py): the figure is blitted
-(``PanelFigure.render``); with ipympl's canvas a new setting trains in steps on the kernel's
+(``PanelFigure.render``); with the picture widget a new setting trains in steps on the kernel's
 event loop (``jobs``): the next key press is answered between two steps and drops the stale run,
 and previews (after 2 epochs, then every ``preview_every`` s) lead to the final picture, the same
 network as without them. Live training ticks on the loop too. ``set()`` / ``wait()`` return once
@@ -30,11 +30,12 @@ import threading
 import time
 
 from .. import checks
-from .canvas import attach_canvas, close_widgets, error_html, guarded, with_lock
+from .canvas import attach_canvas, close_widgets, error_html, guarded
 from .compute import PREVIEW_MASKS, Explorer, LiveTrainer, make_data, training
 from .controls import PANEL_CSS, VIEW, allowed_values, make_control, readout
 from .figure import COLORMAPS, PanelFigure
 from .jobs import Job
+from .picture import Picture
 from .save import FORMATS, file_name, write_figure
 from .settings import Settings
 
@@ -46,12 +47,13 @@ class Panel:
     λ slider). ``settings``: the current ``Settings``; ``result``: what is drawn.
     ``mode``: "compare" or "live"; ``tick()``: one live step; ``play()`` / ``pause()`` /
     ``playing``: live training, a tick every ``interval`` seconds (▶ and ■);
-    ``figure``: the ``PanelFigure`` (``fig``, ``canvas``); ``status``: the status line widget;
+    ``figure``: the ``PanelFigure`` (``fig``; ``canvas``: its Agg canvas; ``picture``: the widget
+    that shows it, None with ``canvas="agg"``, headless); ``status``: the status line widget;
     ``widget``: the whole layout. Display the panel (last expression of a cell) to see it.
     ``colormap``: the heat map, one of ``figure.COLORMAPS`` ("RdBu_r"; "cividis" is colour-blind
     safe), also a control of the 2-D panels; ``save_dir``: where Save writes (None: the current
     directory, which in JupyterLab is the notebook's folder). ``background``: train new settings in
-    steps, with previews, on the kernel's event loop (``jobs``; "auto": with the ipympl canvas);
+    steps, with previews, on the kernel's event loop (``jobs``; "auto": with the picture widget);
     ``preview_after`` / ``preview_every``: when the previews come (seconds); ``numbers``: the
     numbers line widget; ``wait()``: until the final picture is shown.
     """
@@ -60,7 +62,7 @@ class Panel:
     PREVIEW_PAUSE = 0.04  # seconds without training after a preview is sent
 
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
-                 cache_size=64, canvas="ipympl", colormap="RdBu_r", save_dir=None,
+                 cache_size=64, canvas="widget", colormap="RdBu_r", save_dir=None,
                  background="auto", preview_after=0.0, preview_every=0.15):
         import ipywidgets as W
 
@@ -74,7 +76,8 @@ class Panel:
         self.save_dir = save_dir
         if background != "auto":
             checks.boolean("background", background)
-        self.background = (canvas == "ipympl") if background == "auto" else background
+        checks.choice("canvas", canvas, ("widget", "agg"))
+        self.background = (canvas == "widget") if background == "auto" else background
         self.preview_after = checks.nonnegative("preview_after", preview_after)
         self.preview_every = checks.positive("preview_every", preview_every)
         self._job = None  # the compare-mode training in steps (``jobs.Job``)
@@ -97,10 +100,10 @@ class Panel:
         self.figure = PanelFigure(n_layers, kind="2d" if settings.is_2d else "digits",
                                   colormap=colormap)
         self.fig = self.figure.fig
-        self.canvas = attach_canvas(self.fig, canvas)
+        self.canvas = attach_canvas(self.fig)
+        self.picture = (Picture(alt=self.figure.alt, on_ratio=self._on_ratio)
+                        if canvas == "widget" else None)
         self.figure.numbers.set_visible(False)  # shown as text above the canvas; savefig has it
-        if canvas == "ipympl":  # the front end's own redraw requests wait for a background draw
-            self.canvas.draw = with_lock(self.canvas.draw, self._lock)
 
         self.controls = {}
         view = {"colormap": colormap} if settings.is_2d else {}
@@ -171,7 +174,7 @@ class Panel:
                      layout=wrap)
         title = f"<b>{html.escape(self.title)}</b>" if self.title else ""
         header = W.HTML(PANEL_CSS + title)
-        figure = [self.canvas] if isinstance(self.canvas, W.Widget) else []  # "agg": headless
+        figure = [self.picture] if self.picture is not None else []  # "agg": headless
         box = W.VBox([header, W.HBox(columns, layout=wrap), run, self.numbers, *figure,
                       self.status])
         box.add_class("regutils-panel")
@@ -420,15 +423,17 @@ class Panel:
             self.seconds = time.perf_counter() - start
 
     def _paint(self):
-        """Once the browser's view of the canvas is up (ipympl then stops syncing
-        ``_data_url``), render and send the picture at once, by blitting; before that, only
-        ``draw_idle()`` (the front end asks for the picture when it is ready), and the
-        background is cached for the first blit."""
-        if getattr(self.canvas, "syncing_data_url", False):
-            self.figure.prepare(self.canvas)
-            self.canvas.draw_idle()
-        else:
-            self.figure.render(self.canvas)
+        """Render the picture by blitting and hand it to the widget (which sends the changed
+        pixels as soon as the browser is ready for them)."""
+        self.figure.render(self.canvas)
+        if self.picture is not None:
+            self.picture.show(self.canvas.buffer_rgba())
+
+    def _on_ratio(self, ratio):
+        """A view on a screen of ``ratio`` device pixels per CSS pixel: draw at that density."""
+        with self._lock:
+            self.fig.set_dpi(self.figure.dpi * ratio)
+            self._paint()
 
     def wait(self, timeout=None):
         """Finish the training in progress (if any): its final picture is shown when this
@@ -486,9 +491,11 @@ class Panel:
             self.figure.numbers.set_visible(False)
 
     def draw(self):
-        """Render the figure now, in full (``draw_idle`` only asks the front end to ask for it)."""
+        """Render the figure now, in full, and show it."""
         with self._lock:
             self.canvas.draw()
+            if self.picture is not None:
+                self.picture.show(self.canvas.buffer_rgba())
 
     def close(self):
         """Close every widget of the panel (layouts and styles too) and drop the cached results,
@@ -496,7 +503,6 @@ class Panel:
         self.pause()
         self._cancel_job()
         close_widgets(self.widget)
-        close_widgets(self.canvas)
         self.explorer = Explorer(0)
         self.live = self.result = None
         self.fig.clear()

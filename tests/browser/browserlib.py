@@ -137,9 +137,11 @@ class Lab(Server):
 
 
 # -- in-page JavaScript -----------------------------------------------------------------------
+# a figure's canvas: a panel's picture (regutils.panels.picture) or ipympl's (the λ sliders)
+CANVAS = "canvas.regutils-picture, .jupyter-matplotlib-canvas-div canvas:first-child"
 JS_CANVAS_HASHES = """
 () => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).flatMap((cell, ci) =>
-  Array.from(cell.querySelectorAll('.jupyter-matplotlib-canvas-div canvas:first-child'))
+  Array.from(cell.querySelectorAll('CANVAS'))
     .map((c) => {
       const ctx = c.getContext('2d');
       if (!c.width || !c.height) return {cell: ci, w: 0, h: 0, hash: 0, nonwhite: 0};
@@ -151,7 +153,7 @@ JS_CANVAS_HASHES = """
       }
       return {cell: ci, w: c.width, h: c.height, hash: h, nonwhite: nonwhite};
     }))
-"""
+""".replace("CANVAS", CANVAS)
 
 JS_CELL_STATE = """
 () => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell.jp-CodeCell')).map((cell) => {
@@ -278,7 +280,7 @@ JS_ONE_CANVAS_HASH = """
 
 
 def canvas_state(canvas):
-    """{hash, nonwhite} of one ipympl canvas (a Playwright locator of the <canvas>)."""
+    """{hash, nonwhite} of one figure's canvas (a Playwright locator of the <canvas>)."""
     return canvas.evaluate(JS_ONE_CANVAS_HASH)
 
 

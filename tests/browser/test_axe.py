@@ -45,7 +45,7 @@ def audit(page, lab, path, first):
     B.run_cells(page, cells)
     for i in cells:  # the panels' and sliders' canvases are drawn
         canvas = page.locator(".jp-Notebook .jp-Cell").nth(i).locator(
-            ".jupyter-matplotlib-canvas-div canvas").first
+            B.CANVAS).first
         B.wait_canvas_drawn(canvas)
     drawn = time.monotonic()
     violations = B.run_axe(page, CONTEXT, NOT_OURS)

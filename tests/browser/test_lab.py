@@ -93,7 +93,7 @@ def run_notebook(page, lab, path, timings, timeout):
 
 
 def wait_drawn(page, timeout=30):
-    """Wait until every ipympl canvas on the page shows a picture; returns their states."""
+    """Wait until every figure canvas on the page shows a picture; returns their states."""
     def drawn():
         states = B.canvas_hashes(page)
         return states if all(s["w"] > 0 and s["nonwhite"] > 1000 for s in states) else None
@@ -173,7 +173,7 @@ def test_every_slider_moves_from_the_keyboard_and_redraws(name, panels_page, tim
     page, deadline = panels_page, PANEL_CALLS[name][1]
     out = panel_output(page, name)
     out.scroll_into_view_if_needed()
-    canvas = out.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas = out.locator(B.CANVAS).first
     stable_hash(canvas)
     out.screenshot(path=str(artifacts / f"panel_{name}_before.png"))
     sliders = out.locator(".widget-slider")
@@ -209,7 +209,7 @@ def test_play_changes_the_picture_and_pause_stops_it(panels_page, timings, artif
     page = panels_page
     out = panel_output(page, "penalty")
     out.scroll_into_view_if_needed()
-    canvas = out.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas = out.locator(B.CANVAS).first
     play = out.get_by_role("button", name="Play")
     pause = out.get_by_role("button", name="Pause")
     stable_hash(canvas)

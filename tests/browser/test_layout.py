@@ -26,7 +26,7 @@ SHOTS = Path("/tmp/layout")
 JS_BOXES = """
 (panel) => {
   const sel = '.widget-slider, .widget-toggle-buttons, .widget-dropdown, .widget-button, '
-            + '.jupyter-matplotlib-canvas-div canvas:first-child';
+            + 'canvas.regutils-picture';
   return Array.from(panel.querySelectorAll(sel)).filter((el) => el.offsetParent !== null)
     .map((el) => {
       const r = el.getBoundingClientRect();
@@ -38,9 +38,9 @@ JS_BOXES = """
     });
 }
 """
-# the outermost box of each panel (its VBox holds the ipympl canvas)
+# the outermost box of each panel (its VBox holds the picture)
 JS_PANELS = """
-() => Array.from(document.querySelectorAll('.jupyter-matplotlib-canvas-div')).map((c) => {
+() => Array.from(document.querySelectorAll('canvas.regutils-picture')).map((c) => {
   let box = c.closest('.widget-vbox');
   while (box.parentElement && box.parentElement.closest('.widget-vbox'))
     box = box.parentElement.closest('.widget-vbox');
@@ -98,10 +98,10 @@ def test_presenter_pages_fit_a_projector_and_a_small_window(voila, browser, arti
             pages[name] = page = context.new_page()
             page.goto(voila.render_url(f"{name}.ipynb"), wait_until="commit")
         for name, page in pages.items():
-            canvas = page.locator(".jupyter-matplotlib-canvas-div canvas").first
+            canvas = page.locator("canvas.regutils-picture").first
             canvas.wait_for(state="attached")
             B.wait_canvas_drawn(canvas)
-            panel = page.locator(".jupyter-matplotlib-canvas-div").first.locator(
+            panel = canvas.locator(
                 "xpath=ancestor::div[contains(@class, 'widget-vbox')][last()]")
             for width, height in SIZES:
                 page.set_viewport_size({"width": width, "height": height})
@@ -122,6 +122,30 @@ def test_presenter_pages_fit_a_projector_and_a_small_window(voila, browser, arti
     assert "Traceback" not in voila.log(), voila.log()[-3000:]
 
 
+def test_a_high_density_screen_gets_twice_the_pixels_at_the_same_size(voila, browser, artifacts):
+    """On a screen of 2 device pixels per CSS pixel (an Apple laptop) the figure is drawn at
+    twice the dpi and shown at the same CSS size as on an ordinary screen: sharp, not bigger."""
+    sizes = {}
+    for ratio in (1, 2):
+        context = browser.new_context(viewport={"width": 1280, "height": 720},
+                                      device_scale_factor=ratio)
+        context.set_default_timeout(120_000)
+        try:
+            page = context.new_page()
+            page.goto(voila.render_url(f"{PAGES[0]}.ipynb"))
+            canvas = page.locator("canvas.regutils-picture").first
+            canvas.wait_for(state="attached")
+            B.wait_canvas_drawn(canvas)
+            sizes[ratio] = canvas.evaluate("(c) => [c.width, c.height, "
+                                           "c.getBoundingClientRect().width]")
+            shoot(page, f"present_{PAGES[0]}_ratio{ratio}", artifacts)
+        finally:
+            context.close()
+    (w1, h1, css1), (w2, h2, css2) = sizes[1], sizes[2]
+    assert (w2, h2) == (2 * w1, 2 * h1), sizes
+    assert abs(css2 - css1) < 1 and abs(css1 - w1) < 1, sizes
+
+
 def test_panels_in_jupyterlab_fit_1280_and_1024_wide(lab, browser, artifacts, timings):
     context = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
     page = context.new_page()
@@ -130,7 +154,7 @@ def test_panels_in_jupyterlab_fit_1280_and_1024_wide(lab, browser, artifacts, ti
         B.open_notebook(page, lab, PANELS_NB)
         seconds = B.run_all(page, timeout=180)
         timings.append(f"layout: {PANELS_NB} run in JupyterLab in {seconds:.1f} s")
-        canvases = page.locator(".jp-Notebook .jupyter-matplotlib-canvas-div")
+        canvases = page.locator(".jp-Notebook canvas.regutils-picture")
         B.wait_until(lambda: len(states := B.canvas_hashes(page)) == len(PAGES) and all(
             s["w"] > 0 and s["nonwhite"] > 1000 for s in states), 90, interval=0.3,
             what="four panels drawn")

@@ -40,7 +40,7 @@ def test_presenter_page_shows_the_panel_and_a_key_press_redraws(name, voila, bro
     page.set_default_timeout(90_000)
     try:
         page.goto(voila.render_url(f"{name}.ipynb"))
-        canvas = page.locator(".jupyter-matplotlib-canvas-div canvas").first
+        canvas = page.locator("canvas.regutils-picture").first
         canvas.wait_for(state="attached")
         before = B.wait_canvas_drawn(canvas)
         title = json.loads((PRESENTER / f"{name}.ipynb").read_text())["cells"][0]["source"]

@@ -9,7 +9,7 @@ sees it, and printed as tables (test-artifacts/browser_speed.md and the session'
 - **Live mode.** ▶ for 4 s: canvas paints per second; meanwhile a key press on the λ slider, and
   the time until the status line says that the running network uses the new λ.
 
-A paint is a call of the canvas's ``drawImage`` (ipympl paints each picture it receives that way),
+A paint is a call of the canvas's ``drawImage`` (the panel's picture paints each frame it receives that way),
 so nothing here reads pixels while it measures. The targets of the issue "Panels that feel
 instant" are printed beside the numbers; a test fails only when a picture never comes (the
 numbers depend on the machine, see benchmarks/).
@@ -76,7 +76,7 @@ def output(page, name):
     index = cell_index(PANELS, CALLS[name])
     out = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea-output").last
     out.scroll_into_view_if_needed()
-    canvas = out.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas = out.locator(B.CANVAS).first
     canvas.evaluate(JS_WATCH)
     return out, canvas
 
