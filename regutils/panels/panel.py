@@ -7,8 +7,9 @@ place, through the pure compute of ``compute`` (compare mode: ``Explorer``; live
 
 The figure is a plain ``matplotlib.figure.Figure`` drawn by Agg and shown by a ``picture.Picture``
 widget (a ``<canvas>`` the kernel sends the changed pixels to): no pyplot, no
-``%matplotlib widget``, so a notebook keeps the inline backend for its static figures. An error in a callback (e.g. training diverged) becomes a message
-in the panel's status line; the next valid change clears it.
+``%matplotlib widget``, so a notebook keeps the inline backend for its static figures. An error
+in a callback (e.g. training diverged) becomes a message in the panel's status line; the next
+valid change clears it.
 
 Every panel has a Save button: the current figure as PNG or SVG (the format next to it) in the
 notebook's folder (the kernel's working directory, or ``save_dir``), named after the panel and its
