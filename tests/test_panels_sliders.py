@@ -17,6 +17,8 @@ def test_lambda_slider_moves_the_figure_without_pyplot():
     # the browser's view shows the figure at the new λ (a diff frame over the first picture)
     assert len(view.frames) == 2 and not view.frames[-1]["full"]
     np.testing.assert_array_equal(view.pixels, np.asarray(s.canvas.buffer_rgba()))
+    sharp = HeadlessView(s.picture, ratio=2.0)  # a 2× screen: the figure at twice the dpi
+    assert sharp.pixels.shape[:2] == (2 * 396, 2 * 756)
     np.testing.assert_allclose(s.geometry.w_tilde, quad.l2_solution(quad.rotated_hessian(),
                                                                    quad.W_STAR_2D, 1.0))
     s1 = sliders.l1_slider(lam=0.05)

@@ -183,7 +183,7 @@ def test_a_high_density_screen_gets_the_figure_at_its_pixel_ratio():
     panel = panels.penalty_panel(n_train=100, epochs=20)
     view = HeadlessView(panel.picture, ratio=2.0)
     assert view.pixels.shape[:2] == (720, 1872) and view.frames[-1]["ratio"] == 2.0
-    assert panel.fig.dpi == 2 * panel.figure.dpi
+    assert panel.fig.dpi == 2 * 90
     panel.set(lam=0.1)
     np.testing.assert_array_equal(view.pixels, np.asarray(panel.canvas.buffer_rgba()))
     assert_same_picture(view.pixels, full_draw(panel), map_box(panel), "at ratio 2")

@@ -88,7 +88,6 @@ class PanelFigure:
         checks.choice("colormap", colormap, COLORMAPS)
         self.kind = kind
         self.colormap = colormap
-        self.dpi = dpi  # (a screen of 2 device pixels per CSS pixel draws it at 2 × dpi)
         self.fig = fig = Figure(figsize=figsize, dpi=dpi)
         fig.patch.set_facecolor("white")
         self.numbers = fig.text(0.012, 0.985, "", fontsize=10, va="top", ha="left",

@@ -102,7 +102,7 @@ class Panel:
                                   colormap=colormap)
         self.fig = self.figure.fig
         self.canvas = attach_canvas(self.fig)
-        self.picture = (Picture(alt=self.figure.alt, on_ratio=self._on_ratio)
+        self.picture = (Picture(self.fig, self._locked_paint, alt=self.figure.alt)
                         if canvas == "widget" else None)
         self.figure.numbers.set_visible(False)  # shown as text above the canvas; savefig has it
 
@@ -430,10 +430,8 @@ class Panel:
         if self.picture is not None:
             self.picture.show(self.canvas.buffer_rgba())
 
-    def _on_ratio(self, ratio):
-        """A view on a screen of ``ratio`` device pixels per CSS pixel: draw at that density."""
+    def _locked_paint(self):
         with self._lock:
-            self.fig.set_dpi(self.figure.dpi * ratio)
             self._paint()
 
     def wait(self, timeout=None):

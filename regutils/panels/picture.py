@@ -1,7 +1,7 @@
 """The panels' picture in the browser: a ``<canvas>`` widget (anywidget) that the kernel sends
 the pixels that changed, as PNG frames, and that paints them in order.
 
-    picture = Picture(alt="what the figure shows")
+    picture = Picture(fig, redraw, alt="what the figure shows")
     picture.show(canvas.buffer_rgba())        # any (H, W, 4) uint8 picture: sent when it can be
 
 Why not ipympl's canvas (the panels' first version used it): its front end re-encodes the last
@@ -17,8 +17,8 @@ lost (a lost diff leaves stale pixels). Here:
 - at most ``WINDOW`` frames are on their way: a newer picture waits, and only the newest waiting
   one is sent once the browser has painted (the kernel never runs ahead of the screen: a slow
   laptop gets fewer frames, not a growing delay). Nothing is sent before a view is up;
-- a high-density screen (``devicePixelRatio`` 2) is told to ``on_ratio``, which redraws the
-  figure at that many pixels per CSS pixel (as ipympl does), so text stays sharp.
+- on a high-density screen (``devicePixelRatio`` 2) the figure is set to that many times its
+  dpi and ``redraw()`` is called (as ipympl does), so text stays sharp at the same size.
 """
 import threading
 
@@ -76,20 +76,20 @@ _CSS = ".regutils-picture {display: block; max-width: 100%; height: auto}"
 
 
 class Picture(anywidget.AnyWidget):
-    """A picture widget (see the module docstring). ``alt``: the text a screen reader says;
-    ``on_ratio(ratio)``: called when a view reports a new device pixel ratio (it should redraw
-    at that density and ``show`` the result); ``ratio``: the current one; ``frames``: how many
+    """A picture widget (see the module docstring) for ``fig``: ``redraw()`` draws it and
+    ``show``s the result (called after a view reported a new device pixel ratio: the figure is
+    then at ``ratio`` × its dpi); ``alt``: the text a screen reader says; ``frames``: how many
     frames were sent."""
 
     _esm = _ESM
     _css = _CSS
     alt = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, alt="", on_ratio=None):
+    def __init__(self, fig, redraw, alt=""):
         super().__init__(alt=alt)
         self.ratio = 1.0
         self.frames = 0
-        self._on_ratio = on_ratio
+        self._fig, self._dpi, self._redraw = fig, fig.dpi, redraw
         self._lock = threading.RLock()  # (a view's report may send the next frame)
         self._newest = None   # (H, W, 4) uint8, waiting to be sent
         self._sent = None     # the last picture sent (what the views show once they painted it)
@@ -135,14 +135,15 @@ class Picture(anywidget.AnyWidget):
                 self._flush()
         elif kind == "view":  # a new view: it gets the whole picture
             ratio = float(content.get("ratio") or 1.0)
-            changed = ratio != self.ratio and self._on_ratio is not None
+            changed = ratio != self.ratio
             with self._lock:
                 self._viewed, self._painted, self.ratio = True, self.frames, ratio
                 if self._newest is None:
                     self._newest = self._sent
                 self._sent = None
             if changed:
-                self._on_ratio(ratio)  # (draws at the new density and shows it)
+                self._fig.set_dpi(self._dpi * ratio)
+                self._redraw()
             with self._lock:
                 self._flush()
 

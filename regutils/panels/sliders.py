@@ -18,8 +18,6 @@ class LambdaSlider:
     Display it as the last expression of a cell.
     """
 
-    DPI = 90
-
     def __init__(self, kind="l2", lam=0.1, lam_min=1e-3, lam_max=1e2, canvas="widget", **kwargs):
         import ipywidgets as W
         from matplotlib.figure import Figure
@@ -29,7 +27,7 @@ class LambdaSlider:
         lam_min = checks.positive("lam_min", lam_min)
         lam_max = checks.in_range("lam_max", lam_max, lam_min, np.inf, low_open=True)
         lam = checks.in_range("lam", lam, lam_min, lam_max)
-        self.fig = Figure(figsize=(8.4, 4.4), dpi=self.DPI)
+        self.fig = Figure(figsize=(8.4, 4.4), dpi=90)
         ax = self.fig.add_subplot()
         self.fig.subplots_adjust(left=0.08, right=0.62, bottom=0.11, top=0.92)
         self.canvas = attach_canvas(self.fig)
@@ -45,9 +43,10 @@ class LambdaSlider:
         self.status = W.HTML("")
         self.picture = None
         if canvas == "widget":
-            self.picture = Picture(alt=f"{kind.upper()} geometry: the loss contours, the "
+            self.picture = Picture(self.fig, self._paint,
+                                   alt=f"{kind.upper()} geometry: the loss contours, the "
                                        f"{kind.upper()} constraint and the path of the solution "
-                                       "as λ grows", on_ratio=self._on_ratio)
+                                       "as λ grows")
         self.widget = W.VBox([self.slider, self.picture, self.status] if self.picture
                              else [self.slider, self.status])
         self._paint()
@@ -66,10 +65,6 @@ class LambdaSlider:
         if self.picture is not None:
             self.canvas.draw()
             self.picture.show(self.canvas.buffer_rgba())
-
-    def _on_ratio(self, ratio):
-        self.fig.set_dpi(self.DPI * ratio)
-        self._paint()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
