@@ -3,8 +3,10 @@ picture equals a full draw (but for rounding in the heat map), previews end in t
 the PNG frames decode to the pixels drawn, and work in steps on an event loop stays cancellable.
 (The speed itself is measured by benchmarks/bench_panels.py and tests/browser/test_speed.py.)"""
 import asyncio
+import html
 import io
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -309,3 +311,62 @@ def test_in_a_kernel_live_training_ticks_on_the_loop_and_takes_slider_moves(kern
 
     panel, epoch = kernel_like(main())
     assert not panel.playing and panel.live.epoch == epoch and panel.error is None
+
+
+def test_ticks_are_due_by_the_clock_so_a_late_loop_is_made_up(monkeypatch):
+    """``jobs.every``: a tick of 10 ms every 30 ms, on a loop that runs each step 5 ms late,
+    still ticks every 30 ms on average (waiting 30 ms minus the tick would give 35); a tick
+    longer than the interval is followed at once; a long stall is not made up in a burst."""
+    clock = {"now": 0.0}
+    monkeypatch.setattr(jobs.time, "perf_counter", lambda: clock["now"])
+    costs = iter([0.010] * 100 + [0.050] + [0.010] * 5 + [0.300] + [0.010] * 5)
+    starts = []
+
+    def tick():
+        starts.append(clock["now"])
+        clock["now"] += next(costs, None) or 0.0
+        return len(starts) < 117
+
+    steps = jobs.every(0.030, tick)
+    for delay in steps:
+        clock["now"] += delay + 0.005  # the event loop runs the next step 5 ms late
+    gaps = np.diff(starts)
+    assert len(starts) == 117
+    assert np.mean(gaps[1:99]) == pytest.approx(0.030, abs=1e-9)  # (the first: 5 ms late)
+    assert gaps[100] == pytest.approx(0.050 + 0.002 + 0.005)      # after the 50 ms tick: at once
+    stall = 106
+    assert gaps[stall] == pytest.approx(0.300 + 0.002 + 0.005)    # after the 300 ms stall: at once
+    # then at most one interval is made up (and the loop's lateness), not the whole stall
+    assert sum(gaps[stall + 1:stall + 5]) >= 3 * 0.030 - 0.005 - 1e-9
+    assert gaps[stall + 4] == pytest.approx(0.030, abs=1e-9)
+
+
+def test_while_playing_the_text_lines_change_a_few_times_a_second_and_pause_shows_the_last(
+        kernel_like):
+    """The picture changes every tick; the status and numbers lines at most every
+    ``LIVE_TEXT_EVERY`` s, but at once for a slider moved; after ■ both lines are the last
+    tick's."""
+    async def main():
+        panel = panels.penalty_panel(lam=0.0, n_train=100, canvas="agg", interval=0.01)
+        changes = []
+        panel.status.observe(lambda c: changes.append(time.perf_counter()), names="value")
+        panel.play()
+        await asyncio.sleep(1.0)
+        ticks = panel.update_count
+        panel.controls["lam"].value = 0.1
+        moved = time.perf_counter()
+        while "λ = 0.1 from epoch" not in panel.status.value:
+            await asyncio.sleep(0.005)
+        answered = time.perf_counter() - moved
+        await asyncio.sleep(0.3)
+        panel.pause()
+        return panel, changes, ticks, answered
+
+    panel, changes, ticks, answered = kernel_like(main())
+    assert ticks >= 20, ticks  # (a tick every 10 ms asked; a slow machine gives fewer)
+    during = [t for t in changes[1:] if t - changes[0] < 1.0]
+    assert len(during) <= 1.0 / panel.LIVE_TEXT_EVERY + 1, (len(during), ticks)
+    assert min(np.diff(during)) >= panel.LIVE_TEXT_EVERY - 1e-3
+    assert answered < panel.LIVE_TEXT_EVERY, answered  # a moved slider is said at the next tick
+    assert f"live: epoch {panel.live.epoch} — λ = 0.1 from epoch" in panel.status.value
+    assert html.escape(panel.figure.numbers.get_text()) in panel.numbers.value

@@ -93,6 +93,16 @@ def make_control(name, value):
     return getattr(W, cls)(style=style, **kw)
 
 
+def make_button(description, icon, tooltip, on_click, width="90px"):
+    """A button of a panel's row (Play, Pause, Reset, Save) calling ``on_click()``."""
+    import ipywidgets as W
+
+    button = W.Button(description=description, icon=icon, tooltip=tooltip,
+                      layout=W.Layout(width=width))
+    button.on_click(lambda _button: on_click())
+    return button
+
+
 def _same(a, b):
     """Equal as a control would show it: numbers by value (bools are not numbers), others by ==."""
     if isinstance(a, bool) or isinstance(b, bool):

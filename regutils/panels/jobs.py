@@ -13,6 +13,7 @@ as running there (Playwright's, say) may never run the steps.
 import asyncio
 import sys
 import threading
+import time
 
 ANY_RUNNING_LOOP = False
 """True: use any running event loop, not only a Jupyter kernel's (the tests run one)."""
@@ -28,6 +29,19 @@ def kernel_loop():
     if ANY_RUNNING_LOOP or (app is not None and app.IPKernelApp.initialized()):
         return loop
     return None
+
+
+def every(interval, tick):
+    """Steps for a ``Job`` that call ``tick()`` every ``interval`` seconds until it returns
+    False. Each tick is due ``interval`` after the last one was due, not after it ended: the time
+    the event loop was late (other messages, a busy CPU) is made up, up to one interval of it.
+    (On the 2-core machine, waiting ``interval`` minus the tick's time instead gave 25 ticks/s
+    for 33 asked.) Ticks that take longer than ``interval`` run back to back."""
+    due = time.perf_counter()
+    while tick():
+        now = time.perf_counter()
+        due = max(due + interval, now - interval)
+        yield max(0.002, due - now)
 
 
 class Job:

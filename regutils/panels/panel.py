@@ -11,18 +11,15 @@ widget (a ``<canvas>`` the kernel sends the changed pixels to): no pyplot, no
 in a callback (e.g. training diverged) becomes a message in the panel's status line; the next
 valid change clears it.
 
-Every panel has a Save button: the current figure as PNG or SVG (the format next to it) in the
-notebook's folder (the kernel's working directory, or ``save_dir``), named after the panel and its
-settings (``save.file_name``: ``penalty-panel_L2_lam0.03.png``); the status line says where.
-The 2-D panels also offer the heat map in cividis, colour-blind safe (``colormap="cividis"``, the
-"colours" control).
+Every panel has a Save button (``save``: PNG or SVG, named after the panel and its settings). The
+2-D panels also offer the heat map in cividis, colour-blind safe (the "colours" control).
 
 Speed (``benchmarks/bench_panels.py``, tests/browser/test_speed.py): the figure is blitted
-(``PanelFigure.render``); with the picture widget a new setting trains in steps on the kernel's
-event loop (``jobs``): the next key press is answered between two steps and drops the stale run,
-and previews (after 2 epochs, then every ``preview_every`` s) lead to the final picture, the same
-network as without them. Live training ticks on the loop too. ``set()`` / ``wait()`` return once
-the final picture is shown.
+(``PanelFigure.render``); a new setting trains in steps on the kernel's event loop (``jobs``), so
+the next key press is answered between two steps and drops the stale run, and previews (after 2
+epochs, then every ``preview_every`` s) lead to the final picture, the same network as without
+them. Live training ticks on the loop too; ``set()`` / ``wait()`` return once the final picture
+is shown.
 """
 import contextlib
 import html
@@ -33,9 +30,9 @@ import time
 from .. import checks
 from .canvas import attach_canvas, close_widgets, error_html, guarded
 from .compute import PREVIEW_MASKS, Explorer, LiveTrainer, make_data, training
-from .controls import PANEL_CSS, VIEW, allowed_values, make_control, readout
+from .controls import PANEL_CSS, VIEW, allowed_values, make_button, make_control, readout
 from .figure import COLORMAPS, PanelFigure
-from .jobs import Job
+from .jobs import Job, every
 from .picture import Picture
 from .save import FORMATS, file_name, write_figure
 from .settings import Settings
@@ -61,6 +58,7 @@ class Panel:
 
     slug = "panel"  # the start of the saved files' names
     PREVIEW_PAUSE = 0.04  # seconds without training after a preview is sent
+    LIVE_TEXT_EVERY = 0.25  # seconds: ▶'s status and numbers lines at most this often
 
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
                  cache_size=64, canvas="widget", colormap="RdBu_r", save_dir=None,
@@ -92,6 +90,7 @@ class Panel:
         self.update_count = 0
         self._settings = settings
         self._note = ""
+        self._text = [None, 0.0, None]  # the status line's key, when shown, a line held back
         self._snapping = False
         self.seconds = 0.0
 
@@ -102,7 +101,7 @@ class Panel:
                                   colormap=colormap)
         self.fig = self.figure.fig
         self.canvas = attach_canvas(self.fig)
-        self.picture = (Picture(self.fig, self._locked_paint, alt=self.figure.alt)
+        self.picture = (Picture(self.fig, self._paint, alt=self.figure.alt)
                         if canvas == "widget" else None)
         self.figure.numbers.set_visible(False)  # shown as text above the canvas; savefig has it
 
@@ -126,19 +125,12 @@ class Panel:
         self._loop = None
         self._pending = {}
         self._pending_lock = threading.Lock()
-        self.play_button = W.Button(description="Play", icon="play", tooltip="train (live mode)",
-                                    layout=W.Layout(width="90px"))
-        self.play_button.on_click(lambda _b: self._guard(self.play))
-        self.pause_button = W.Button(description="Pause", icon="pause", tooltip="stop training",
-                                     layout=W.Layout(width="90px"))
-        self.pause_button.on_click(lambda _b: self.pause())
-        self.reset_button = W.Button(description="Reset", icon="undo", tooltip="start over",
-                                     layout=W.Layout(width="90px"))
-        self.reset_button.on_click(self._on_reset)
-        self.save_button = W.Button(description="Save", icon="save",
-                                    tooltip="write the figure to a file in the notebook's folder",
-                                    layout=W.Layout(width="80px"))
-        self.save_button.on_click(self._on_save)
+        self.play_button = make_button("Play", "play", "train (live mode)",
+                                       lambda: self._guard(self.play))
+        self.pause_button = make_button("Pause", "pause", "stop training", self.pause)
+        self.reset_button = make_button("Reset", "undo", "start over", self._on_reset)
+        self.save_button = make_button("Save", "save", "write the figure to a file in the "
+                                       "notebook's folder", self._on_save, width="80px")
         self.save_format = W.ToggleButtons(options=[("PNG", "png"), ("SVG", "svg")], value="png",
                                            tooltips=["a picture (150 dpi)",
                                                      "a vector drawing (slides, print)"],
@@ -309,7 +301,7 @@ class Panel:
             return
         if self.mode != "live":
             self.mode_toggle.value = "live"  # builds the live trainer and draws epoch 0
-        self._loop = Job(self._ticks(), self._fail)
+        self._loop = Job(every(self.interval, self._live_step), self._fail)
 
     def pause(self, wait=True):
         """Stop live training after the tick in progress."""
@@ -320,23 +312,23 @@ class Panel:
             pending, self._pending = self._pending, {}
         if pending:  # moved while the last tick ran: applied now
             self._apply_pending(pending, redraw=True)
+        with self._lock:
+            if self._text[2] is not None:  # the lines of the last tick, held back
+                self._show_text(self._text[2])
 
     def _stop_loop(self):
         if self._loop is not None:
             self._loop.cancel()
         return self._loop
 
-    def _ticks(self):
-        while True:
-            start = time.perf_counter()
-            with self._pending_lock:
-                pending, self._pending = self._pending, {}
-            with self._lock:
-                if pending:
-                    self._apply_pending(pending)
-                if not self._guard(self._tick):
-                    return  # (_fail stopped the loop: e.g. training diverged)
-            yield max(0.002, self.interval - (time.perf_counter() - start))
+    def _live_step(self):
+        """One step of ▶: what was moved meanwhile, then a tick (False after an error)."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+        with self._lock:
+            if pending:
+                self._apply_pending(pending)
+            return self._guard(self._tick)
 
     def _apply_pending(self, pending, redraw=False):
         """Apply what was moved while live training ran (the next tick draws it)."""
@@ -365,7 +357,7 @@ class Panel:
         if self.mode == "live" and self.live is not None:
             result = self.live.result()
             change = f" — {self._live_change}" if self._live_change else ""
-            self._show(result, f"live: epoch {result.epochs}{change}", start)
+            self._show(result, f"live: epoch {result.epochs}{change}", start, text_key=change)
         elif s in self.explorer:
             self._show(self.explorer.result(s), f"{self._budget(s)}, cached", start)
         elif self.background if background is None else background:
@@ -409,30 +401,38 @@ class Panel:
         if job is not None:
             job.cancel()
 
-    def _show(self, result, where, start):
+    def _show(self, result, where, start, text_key=None):
         """Draw ``result`` and say ``where`` it comes from in the status line. (The two lines
         of text go first: the browser lays them out while the picture is drawn and encoded.)"""
         with self._lock:
             self.result = result
             self.figure.show(result, make_data(result.settings))
-            note, self._note = self._note, ""
-            self._show_status(where + (f" — {note}" if note else ""))
-            self.numbers.value = ("<span style='font-size:13px; white-space:pre-wrap'>"
-                                  f"{html.escape(self.figure.numbers.get_text())}</span>")
+            self._show_text(where, text_key)
             self._paint()
             self.update_count += 1
             self.seconds = time.perf_counter() - start
 
+    def _show_text(self, where, key=None):
+        """The status and numbers lines; while ▶ plays, a new epoch and numbers only (the same
+        ``key``) every ``LIVE_TEXT_EVERY`` s (text changing 30×/s is unreadable, and costs)."""
+        now = time.perf_counter()
+        if (key is not None and key == self._text[0] and not self._note and self.playing
+                and now - self._text[1] < self.LIVE_TEXT_EVERY):
+            self._text[2] = where  # not shown yet: pause() shows it
+            return
+        note, self._note = self._note, ""
+        self._show_status(where + (f" — {note}" if note else ""))
+        self.numbers.value = ("<span style='font-size:13px; white-space:pre-wrap'>"
+                              f"{html.escape(self.figure.numbers.get_text())}</span>")
+        self._text = [key, now, None]
+
     def _paint(self):
         """Render the picture by blitting and hand it to the widget (which sends the changed
         pixels as soon as the browser is ready for them)."""
-        self.figure.render(self.canvas)
-        if self.picture is not None:
-            self.picture.show(self.canvas.buffer_rgba())
-
-    def _locked_paint(self):
-        with self._lock:
-            self._paint()
+        with self._lock:  # (the widget calls this too, for a screen of another pixel ratio)
+            self.figure.render(self.canvas)
+            if self.picture is not None:
+                self.picture.show(self.canvas.buffer_rgba())
 
     def wait(self, timeout=None):
         """Finish the training in progress (if any): its final picture is shown when this
