@@ -370,3 +370,25 @@ def test_while_playing_the_text_lines_change_a_few_times_a_second_and_pause_show
     assert answered < panel.LIVE_TEXT_EVERY, answered  # a moved slider is said at the next tick
     assert f"live: epoch {panel.live.epoch} — λ = 0.1 from epoch" in panel.status.value
     assert html.escape(panel.figure.numbers.get_text()) in panel.numbers.value
+
+
+def test_an_error_while_playing_stays_in_the_status_line_after_pause(kernel_like):
+    """A line held back by the live text rate never replaces the message of an error."""
+    async def main():
+        panel = panels.penalty_panel(n_train=100, canvas="agg", interval=0.01)
+        panel.play()
+        await asyncio.sleep(0.5)
+        while panel._text[2] is None:  # a tick's line is held back
+            await asyncio.sleep(0.001)
+
+        def diverge(n_epochs):
+            raise ru.TrainingDiverged("the loss is nan at epoch 1234")
+        panel.live.step = diverge  # the next tick fails
+        while panel.playing:
+            await asyncio.sleep(0.01)
+        panel.pause()
+        return panel
+
+    panel = kernel_like(main())
+    assert isinstance(panel.error, ru.TrainingDiverged)
+    assert "TrainingDiverged" in panel.status.value and "live: epoch" not in panel.status.value

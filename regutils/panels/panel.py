@@ -197,7 +197,7 @@ class Panel:
     def _fail(self, exc):
         with self._lock:
             self.status.value = error_html(exc)
-            self.error = exc
+            self.error, self._text[2] = exc, None  # (no held-back live line replaces it)
             self._stop_loop()
             self.figure.show_error(f"{type(exc).__name__} (see the message below)")
             self.numbers.value = ""
