@@ -392,3 +392,17 @@ def test_an_error_while_playing_stays_in_the_status_line_after_pause(kernel_like
     panel = kernel_like(main())
     assert isinstance(panel.error, ru.TrainingDiverged)
     assert "TrainingDiverged" in panel.status.value and "live: epoch" not in panel.status.value
+
+
+def test_a_new_panel_hides_what_lived_before_it_from_the_garbage_collector():
+    """``jobs.freeze_what_lives``: building a panel freezes the objects alive before it (so the
+    garbage collector's full collections skip them), not the panel itself (a closed panel is
+    still freed: test_panels_guards)."""
+    import gc
+
+    first = panels.penalty_panel(n_train=100, epochs=20, canvas="agg")
+    second = panels.penalty_panel(n_train=100, epochs=20, canvas="agg")
+    seen = {id(o) for o in gc.get_objects()}  # what the collector walks (frozen ones: not)
+    assert id(first.fig) not in seen and id(first) not in seen
+    assert id(second.fig) in seen and id(second) in seen
+    assert gc.get_freeze_count() > 0

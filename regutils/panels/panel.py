@@ -16,10 +16,9 @@ Every panel has a Save button (``save``: PNG or SVG, named after the panel and i
 
 Speed (``benchmarks/bench_panels.py``, tests/browser/test_speed.py): the figure is blitted
 (``PanelFigure.render``); a new setting trains in steps on the kernel's event loop (``jobs``), so
-the next key press is answered between two steps and drops the stale run, and previews (after 2
+the next key press is answered between two steps and drops the stale run; previews (after 2
 epochs, then every ``preview_every`` s) lead to the final picture, the same network as without
-them. Live training ticks on the loop too; ``set()`` / ``wait()`` return once the final picture
-is shown.
+them. Live training ticks on the loop too. ``set()`` / ``wait()``: until the final picture.
 """
 import contextlib
 import html
@@ -32,7 +31,7 @@ from .canvas import attach_canvas, close_widgets, error_html, guarded
 from .compute import PREVIEW_MASKS, Explorer, LiveTrainer, make_data, training
 from .controls import PANEL_CSS, VIEW, allowed_values, make_button, make_control, readout
 from .figure import COLORMAPS, PanelFigure
-from .jobs import Job, every
+from .jobs import Job, every, freeze_what_lives
 from .picture import Picture
 from .save import FORMATS, file_name, write_figure
 from .settings import Settings
@@ -60,6 +59,10 @@ class Panel:
     PREVIEW_PAUSE = 0.04  # seconds without training after a preview is sent
     LIVE_TEXT_EVERY = 0.25  # seconds: ▶'s status and numbers lines at most this often
 
+    def __new__(cls, *args, **kwargs):
+        freeze_what_lives()  # (before the panel exists: no long garbage collections, ``jobs``)
+        return super().__new__(cls)
+
     def __init__(self, settings, controls, title="", epochs_per_tick=10, interval=0.03,
                  cache_size=64, canvas="widget", colormap="RdBu_r", save_dir=None,
                  background="auto", preview_after=0.0, preview_every=0.15):
@@ -84,9 +87,7 @@ class Panel:
         self.title = title
         self.epochs_per_tick = checks.integer("epochs_per_tick", epochs_per_tick, minimum=1)
         self.explorer = Explorer(cache_size)
-        self.live = None
-        self.result = None
-        self.error = None
+        self.live = self.result = self.error = None
         self.update_count = 0
         self._settings = settings
         self._note = ""
