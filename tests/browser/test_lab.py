@@ -72,10 +72,11 @@ async (code) => {
 }
 """
 KERNEL_LIVE_PICTURE = """
-import gc, hashlib
+import hashlib
 import numpy as np
 from regutils.panels.panel import Panel
-live = [p for p in gc.get_objects() if isinstance(p, Panel) and p.mode == "live"]
+# the panels are the cells' results (Out); not gc.get_objects(): a panel freezes those before it
+live = [p for p in Out.values() if isinstance(p, Panel) and p.mode == "live"]
 print(hashlib.sha256(np.asarray(live[0].canvas.buffer_rgba()).tobytes()).hexdigest(), len(live))
 """
 
