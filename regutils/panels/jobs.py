@@ -9,6 +9,9 @@ no thread competes for the GIL, and NumPy's BLAS keeps its one-thread setting (O
 it in other threads, where its worker threads then spin on the second core).
 Outside a kernel (a script, the tests) a job runs in a thread instead: a loop that is merely set
 as running there (Playwright's, say) may never run the steps.
+
+Also what keeps the kernel's loop free of long pauses: ``every`` (live ticks due by the clock)
+and ``freeze_what_lives`` (no long garbage collections while the sliders move).
 """
 import asyncio
 import gc
