@@ -381,7 +381,7 @@ def test_an_error_while_playing_stays_in_the_status_line_after_pause(kernel_like
         while panel._text[2] is None:  # a tick's line is held back
             await asyncio.sleep(0.001)
 
-        def diverge(n_epochs):
+        def diverge(n_epochs, seconds=None):
             raise ru.TrainingDiverged("the loss is nan at epoch 1234")
         panel.live.step = diverge  # the next tick fails
         while panel.playing:
@@ -406,3 +406,46 @@ def test_a_new_panel_hides_what_lived_before_it_from_the_garbage_collector():
     assert id(first.fig) not in seen and id(first) not in seen
     assert id(second.fig) in seen and id(second) in seen
     assert gc.get_freeze_count() > 0
+
+
+def test_a_live_tick_trains_fewer_epochs_when_they_cost_more_than_its_share(monkeypatch):
+    """▶ trains at most ``LIVE_TRAINING`` × ``interval`` per tick (by what an epoch took in the
+    last ticks): ``epochs_per_tick`` epochs when they are cheap, fewer (at least one) when they
+    cost more, so a larger data set or a slower laptop keeps the picture's rate. ``tick()``
+    trains ``epochs_per_tick`` always; the history keeps its grid either way."""
+    from regutils.panels import compute
+
+    clock = {"now": 0.0, "per_epoch": 0.0}
+    monkeypatch.setattr(compute, "time", type("Clock", (), {
+        "perf_counter": staticmethod(lambda: clock["now"])}))
+    panel = panels.penalty_panel(n_train=100, canvas="agg", interval=0.03)
+    panel.mode_toggle.value = "live"
+    run = panel.live._run
+    step = run.step
+
+    def timed_step(n_epochs):
+        clock["now"] += n_epochs * clock["per_epoch"]
+        return step(n_epochs)
+    run.step = timed_step
+
+    def epochs_of_a_tick(tick):
+        before = panel.live.epoch
+        assert tick() is not False and panel.error is None
+        return panel.live.epoch - before
+
+    budget = panel.LIVE_TRAINING * panel.interval  # 12 ms
+    trained = []
+    for per_epoch in (0.0005, 0.003, 0.02, 0.0005):  # cheap, 4 per budget, over it, cheap again
+        clock["per_epoch"] = per_epoch
+        trained.append([epochs_of_a_tick(panel._live_step) for _ in range(6)])
+    assert trained[0] == [10] * 6
+    assert trained[1][-1] == int(budget / 0.003) == 4  # (the estimate is smoothed: 2-3 ticks)
+    assert sum(trained[1]) < 6 * 10
+    assert trained[2][-2:] == [1, 1]
+    assert trained[3][-1] == 10
+    clock["per_epoch"] = 0.02
+    assert epochs_of_a_tick(panel.tick) == panel.epochs_per_tick
+    epochs = run.history["epoch"]
+    assert all(e % 10 == 0 for e in epochs[:-1]) and epochs[-1] == panel.live.epoch
+    with pytest.raises(ValueError, match="seconds"):
+        panel.live.step(5, seconds=0)

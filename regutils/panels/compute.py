@@ -338,9 +338,10 @@ class Explorer:
 class LiveTrainer:
     """Live mode: one network that keeps training while its regularizer changes.
 
-    ``step(n)`` trains n more epochs. ``update(**changes)`` applies new settings: the penalty, λ,
-    decoupled, p (keep), dropout rule, σ, η, momentum and the label corruption change the running
-    network, optimizer or labels in place (warm start); a change of the data set, its noise, size
+    ``step(n)`` trains n more epochs (``step(n, seconds)``: fewer if they would take longer).
+    ``update(**changes)`` applies new settings: the penalty, λ, decoupled, p (keep), dropout
+    rule, σ, η, momentum and the label corruption change the running network, optimizer or
+    labels in place (warm start); a change of the data set, its noise, size
     or seed, or of the architecture, starts over (returns True then). ``reset()`` starts over from
     the initial weights. After a divergence the next ``step`` starts over by itself.
     The history is kept below ``max_records`` points by thinning it.
@@ -348,6 +349,7 @@ class LiveTrainer:
 
     def __init__(self, settings=None, max_records=400):
         self.max_records = checks.integer("max_records", max_records, minimum=4)
+        self.epoch_seconds = 0.0  # what an epoch took in the last steps (``step(seconds=)``)
         self.reset(Settings() if settings is None else settings)
 
     @property
@@ -402,17 +404,27 @@ class LiveTrainer:
             run.record_every = new.record_every
         return False
 
-    def step(self, n_epochs=1):
-        """Train ``n_epochs`` more epochs (raises TrainingDiverged; the next step starts over)."""
+    def step(self, n_epochs=1, seconds=None):
+        """Train ``n_epochs`` more epochs, or fewer (at least one) where they would take longer
+        than ``seconds``, by what the last steps took an epoch (``epoch_seconds``, smoothed).
+        Raises TrainingDiverged (the next step starts over). The history keeps its grid (every
+        ``record_every`` epochs) and the epoch reached."""
         n_epochs = checks.integer("n_epochs", n_epochs, minimum=0)
+        if seconds is not None and checks.positive("seconds", seconds) and self.epoch_seconds:
+            n_epochs = min(n_epochs, max(1, int(seconds / self.epoch_seconds)))
         if self.diverged:
             self.reset()
+        start = time.perf_counter()
         try:
             with one_blas_thread():
                 self._run.step(n_epochs)
         except TrainingDiverged:
             self.diverged = True
             raise
+        if n_epochs:  # (one slow step, another process say, at most halves the next one)
+            cost = (time.perf_counter() - start) / n_epochs
+            self.epoch_seconds = (self.epoch_seconds + cost) / 2 if self.epoch_seconds else cost
+        self._run.drop_off_grid()  # (the last step's end, if it was off the grid)
         self._run.thin(self.max_records)
         return self
 

@@ -58,6 +58,7 @@ class Panel:
     slug = "panel"  # the start of the saved files' names
     PREVIEW_PAUSE = 0.04  # seconds without training after a preview is sent
     LIVE_TEXT_EVERY = 0.25  # seconds: ▶'s status and numbers lines at most this often
+    LIVE_TRAINING = 0.4  # share of ``interval`` a ▶ tick trains at most (``_live_step``)
 
     def __new__(cls, *args, **kwargs):
         freeze_what_lives()  # (before the panel exists: no long garbage collections, ``jobs``)
@@ -323,13 +324,15 @@ class Panel:
         return self._loop
 
     def _live_step(self):
-        """One step of ▶: what was moved meanwhile, then a tick (False after an error)."""
+        """One step of ▶: what was moved meanwhile, then a tick of ``epochs_per_tick`` epochs,
+        fewer if they take longer than ``LIVE_TRAINING`` × ``interval`` (1000 points, a slow
+        laptop): the picture keeps its rate (False after an error)."""
         with self._pending_lock:
             pending, self._pending = self._pending, {}
         with self._lock:
             if pending:
                 self._apply_pending(pending)
-            return self._guard(self._tick)
+            return self._guard(lambda: self._tick(self.LIVE_TRAINING * self.interval))
 
     def _apply_pending(self, pending, redraw=False):
         """Apply what was moved while live training ran (the next tick draws it)."""
@@ -338,7 +341,7 @@ class Panel:
         for name, value in pending.items():
             self._guard(lambda: self._apply(redraw=redraw, **{name: value}))
 
-    def _tick(self):
+    def _tick(self, seconds=None):
         if self.mode != "live":
             self.mode_toggle.value = "live"  # builds the live trainer and draws epoch 0
             return
@@ -346,7 +349,7 @@ class Panel:
             self.live = LiveTrainer(self._settings)
         if self.live.diverged:
             self._note = "restarted after the divergence"
-        self.live.step(self.epochs_per_tick)
+        self.live.step(self.epochs_per_tick, seconds)
         self._redraw()
 
     def _redraw(self, background=None):
@@ -427,11 +430,11 @@ class Panel:
                               f"{html.escape(self.figure.numbers.get_text())}</span>")
         self._text = [key, now, None]
 
-    def _paint(self):
-        """Render the picture by blitting and hand it to the widget (which sends the changed
-        pixels as soon as the browser is ready for them)."""
+    def _paint(self, full=False):
+        """Render the picture by blitting (``full``: a full draw) and hand it to the widget
+        (which sends the changed pixels as soon as the browser is ready for them)."""
         with self._lock:  # (the widget calls this too, for a screen of another pixel ratio)
-            self.figure.render(self.canvas)
+            self.canvas.draw() if full else self.figure.render(self.canvas)
             if self.picture is not None:
                 self.picture.show(self.canvas.buffer_rgba())
 
@@ -492,10 +495,7 @@ class Panel:
 
     def draw(self):
         """Render the figure now, in full, and show it."""
-        with self._lock:
-            self.canvas.draw()
-            if self.picture is not None:
-                self.picture.show(self.canvas.buffer_rgba())
+        self._paint(full=True)
 
     def close(self):
         """Close every widget of the panel (layouts and styles too) and drop the cached results,
