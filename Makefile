@@ -12,6 +12,10 @@ NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
 # No "news" or update pop-ups in class: JupyterLab reads the venv's settings/overrides.json
 # (written once), and --LabApp.news_url=None keeps the server from fetching the feed.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+# No busy icon in the browser tab: JupyterLab swaps the tab's icon on every busy and idle of the
+# kernel, which a panel's picture makes 60 times a second in live mode (each swap a fetch and a
+# decode on the browser's main thread). Part of the install: the browser tests measure this lab.
+LAB_PAGE_CONFIG := $(VENV)/etc/jupyter/labconfig/page_config.json
 
 lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --LabApp.news_url=None notebooks/00_start_here.ipynb
@@ -19,6 +23,10 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES)
 $(LAB_OVERRIDES): | $(VENV)/bin/python
 	mkdir -p $(@D)
 	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+$(LAB_PAGE_CONFIG): | $(VENV)/bin/python
+	mkdir -p $(@D)
+	echo '{"disabledExtensions": {"@jupyterlab/application-extension:faviconbusy": true}}' > $@
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
@@ -34,7 +42,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.installed: requirements.txt pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed: requirements.txt pyproject.toml | $(VENV)/bin/python $(LAB_PAGE_CONFIG)
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
